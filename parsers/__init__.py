@@ -1,0 +1,124 @@
+"""The parser registry: one mapping from tool name to parser, and detection by content.
+
+Parsers are imported only when asked for, so a command pays for the parsers it uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from sarifkit.parsers.base import Parser
+
+from sarifkit.errors import InputError, ParseError, UnknownFormatError
+from sarifkit.fingerprint import assign_fingerprints
+from sarifkit.model import Scan
+from sarifkit.source import Source
+
+logger = logging.getLogger(__name__)
+
+#: Tool name (the ``--tool`` value) -> "module:Class", in detection order: specific formats first.
+PARSERS: dict[str, str] = {
+    "bandit": "sarifkit.parsers.bandit:BanditParser",
+}
+
+#: File name endings read when a directory is given as input.
+_DIRECTORY_SUFFIXES = (".json", ".xml", ".sarif", ".txt")
+
+__all__ = ["PARSERS", "Parser", "detect", "get_parser", "parse_paths", "parse_source"]
+
+
+def get_parser(name: str) -> type[Parser]:
+    """Return the parser class registered as `name`; raise `InputError` for an unknown name."""
+    try:
+        target = PARSERS[name]
+    except KeyError:
+        known = ", ".join(sorted(PARSERS))
+        raise InputError(f"unknown tool {name!r} (known: {known})") from None
+    module_name, _, class_name = target.partition(":")
+    parser: type[Parser] = getattr(importlib.import_module(module_name), class_name)
+    return parser
+
+
+def detect(source: Source) -> type[Parser]:
+    """Return the first parser that recognises `source`; raise `UnknownFormatError` if none does."""
+    if source.looks_binary:
+        raise InputError(f"{source.name}: is binary, not a scanner report")
+    for name in PARSERS:
+        parser = get_parser(name)
+        if parser.recognizes(source):
+            logger.debug("%s: detected as %s", source.name, name)
+            return parser
+    if source.first_char in "{[":
+        source.json()  # raises the precise JSON error for truncated or broken files
+    elif source.first_char == "<":
+        source.xml()  # likewise for XML, and refuses hostile documents
+    tried = "; ".join(get_parser(name).formats for name in PARSERS)
+    raise UnknownFormatError(f"{source.name}: not a report sarifkit recognises (tried: {tried})")
+
+
+def parse_source(source: Source, tool: str | None = None) -> list[Scan]:
+    """Parse `source` with the parser for `tool`, or the detected one; fingerprint every finding."""
+    parser_cls = get_parser(tool) if tool else detect(source)
+    if tool and not parser_cls.recognizes(source):
+        if source.first_char in "{[":
+            source.json()
+        elif source.first_char == "<":
+            source.xml()
+        raise ParseError(f"{source.name}: does not look like a {parser_cls.formats} report")
+    try:
+        scans = parser_cls().parse(source)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        # Parsers walk untrusted documents; a shape they did not expect is bad input, not a bug
+        # worth a traceback. The message keeps the exception text for the user to act on.
+        raise ParseError(
+            f"{source.name}: malformed {parser_cls.formats} report: {type(exc).__name__}: {exc}"
+        ) from exc
+    for scan in scans:
+        assign_fingerprints(scan)
+    return scans
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """Return `paths` with each directory replaced by the report files directly inside it."""
+    expanded: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if path != "-" and p.is_dir():
+            files = sorted(
+                str(child)
+                for child in p.iterdir()
+                if child.is_file() and child.suffix.lower() in _DIRECTORY_SUFFIXES
+            )
+            if not files:
+                raise InputError(f"{path}: is a directory with no reports in it")
+            expanded.extend(files)
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def parse_paths(paths: Iterable[str], tool: str | None = None) -> list[Scan]:
+    """Read and parse every report in `paths` (files, directories or ``-``), in order.
+
+    Scans that one parser says belong together (pages of one SonarQube search) are combined.
+    """
+    grouped: dict[str, list[Scan]] = {}
+    order: list[tuple[str, int]] = []
+    for path in expand_paths(paths):
+        source = Source.read(path)
+        parser_cls = get_parser(tool) if tool else detect(source)
+        scans = parse_source(source, parser_cls.name)
+        source.release()
+        for scan in scans:
+            grouped.setdefault(parser_cls.name, []).append(scan)
+            order.append((parser_cls.name, len(grouped[parser_cls.name]) - 1))
+    combined: list[Scan] = []
+    for name, scans in grouped.items():
+        combined.extend(get_parser(name).combine(scans))
+    # Keep the inputs' order for parsers that combine nothing.
+    if len(combined) == len(order):
+        return [grouped[name][index] for name, index in order]
+    return combined

@@ -1,0 +1,122 @@
+"""The ``sarifkit`` command line: every command reads reports through the parser registry.
+
+Exit codes: 0 success (or the gate approves), 1 the gate blocks, 2 bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any
+
+import click
+
+from sarifkit._version import __version__
+from sarifkit.errors import SarifkitError
+
+logger = logging.getLogger("sarifkit")
+
+EXIT_OK = 0
+EXIT_BLOCKED = 1
+EXIT_ERROR = 2
+
+
+class _Group(click.Group):
+    """A click group that turns sarifkit's own errors into one line on stderr and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SarifkitError as exc:
+            logger.debug("failure details", exc_info=True)
+            click.echo(f"sarifkit: error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+def _configure_logging(verbose: bool) -> None:
+    """Send the package's log records to stderr, at DEBUG with ``-v`` or `SARIFKIT_LOGLEVEL`."""
+    level_name = "DEBUG" if verbose else os.environ.get("SARIFKIT_LOGLEVEL", "WARNING").upper()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("sarifkit: %(levelname)s: %(message)s"))
+    logger.handlers[:] = [handler]
+    logger.setLevel(getattr(logging, level_name, logging.WARNING))
+    logger.propagate = False
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="sarifkit")
+@click.option("-v", "--verbose", is_flag=True, help="Log debug details to stderr.")
+def cli(verbose: bool) -> None:
+    """Turn scanner reports into SARIF 2.1.0, GitLab reports and a deploy verdict."""
+    _configure_logging(verbose)
+
+
+def _tool_names() -> list[str]:
+    from sarifkit.parsers import PARSERS
+
+    return sorted(PARSERS)
+
+
+TOOL_OPTION = click.option(
+    "--tool",
+    type=click.Choice(_tool_names()),
+    default=None,
+    help="Read every report with this parser instead of detecting the format.",
+)
+REPORTS_ARGUMENT = click.argument("reports", nargs=-1, metavar="[REPORT ...]")
+
+
+def read_reports(reports: tuple[str, ...], tool: str | None) -> list[Any]:
+    """Return the scans in `reports`; a usage error when none are given."""
+    if not reports:
+        raise click.UsageError("give at least one report, or - to read stdin")
+    from sarifkit.parsers import parse_paths
+
+    return parse_paths(reports, tool)
+
+
+@cli.command()
+@REPORTS_ARGUMENT
+@TOOL_OPTION
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["sarif", "findings"]),
+    default="sarif",
+    show_default=True,
+    help="sarif: SARIF 2.1.0 log; findings: sarifkit's findings model as JSON.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+def convert(
+    reports: tuple[str, ...], tool: str | None, output_format: str, output: str | None
+) -> None:
+    """Convert scanner REPORTs (files, directories or - for stdin) into one output."""
+    from sarifkit.output import open_output
+
+    scans = read_reports(reports, tool)
+    with open_output(output) as stream:
+        if output_format == "sarif":
+            from sarifkit.writers.sarif import write_sarif
+
+            write_sarif(scans, stream)
+        else:
+            from sarifkit.model import ScanBundle
+
+            stream.write(ScanBundle(scans=scans).model_dump_json(indent=2).encode() + b"\n")
+    logger.debug("wrote %d scan(s), %d finding(s)", len(scans), sum(len(s.findings) for s in scans))
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of sarifkit's findings model."""
+    import json
+
+    from sarifkit.model import ScanBundle
+
+    click.echo(json.dumps(ScanBundle.model_json_schema(), indent=2, sort_keys=True))
+
+
+def main() -> None:
+    """Run the command line; the console script's entry point."""
+    cli.main(prog_name="sarifkit")

@@ -1,0 +1,101 @@
+"""The Bandit parser: fixtures from real Bandit runs, the shared samples, snapshots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import (
+    FIXTURES,
+    assert_valid_sarif,
+    run_cli,
+    sample_counts,
+    sample_files,
+    sarif_result_count,
+)
+from sarifkit.parsers import parse_paths
+
+from sarifkit.model import Confidence, Severity
+
+BANDIT_FIXTURES = sorted((FIXTURES / "bandit").glob("bandit-*.json"))
+
+
+def _raw_results(path: Path) -> list[dict[str, object]]:
+    return json.loads(path.read_text(encoding="utf-8"))["results"]
+
+
+@pytest.mark.parametrize("path", BANDIT_FIXTURES, ids=lambda p: p.name)
+def test_fixture_model_snapshot(
+    path: Path, json_snapshot: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(FIXTURES.parent)
+    scans = parse_paths([str(path.relative_to(FIXTURES.parent))])
+    assert len(scans) == 1
+    assert len(scans[0].findings) == len(_raw_results(path))
+    assert scans[0].model_dump(mode="json") == json_snapshot
+
+
+@pytest.mark.parametrize("path", BANDIT_FIXTURES, ids=lambda p: p.name)
+def test_fixture_sarif_snapshot(
+    path: Path,
+    json_snapshot: object,
+    sarif_schema_validator: object,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(FIXTURES.parent)
+    result = run_cli(["convert", str(path.relative_to(FIXTURES.parent))])
+    assert result.exit_code == 0, result.stderr
+    log = json.loads(result.stdout)
+    assert_valid_sarif(sarif_schema_validator, log)
+    assert sarif_result_count(log) == len(_raw_results(path))
+    assert log == json_snapshot
+
+
+@pytest.mark.parametrize("path", BANDIT_FIXTURES, ids=lambda p: p.name)
+def test_fixture_passes_multitool(path: Path, tmp_path: Path, multitool_errors: object) -> None:
+    out = tmp_path / "out.sarif"
+    assert run_cli(["convert", str(path), "-o", str(out)]).exit_code == 0
+    assert multitool_errors(out) == []  # type: ignore[operator]
+
+
+def test_fields_are_mapped() -> None:
+    scan = parse_paths([str(FIXTURES / "bandit" / "bandit-1.9.4-sample-app.json")])[0]
+    assert scan.tool.name == "Bandit" and scan.tool.version == "1.9.4"
+    assert scan.notifications and scan.notifications[0].path == "sample_app/broken.py"
+    assert scan.metrics["bandit.loc"] > 0
+    shell = next(f for f in scan.findings if f.rule_id == "B602")
+    assert shell.severity is Severity.HIGH and shell.confidence is Confidence.HIGH
+    assert "CWE-78" in shell.identifier_values("cwe")
+    loc = shell.locations[0]
+    assert loc.kind == "code" and loc.path == "sample_app/handlers.py" and loc.start_line == 10
+    assert loc.snippet is not None and "shell=True" in loc.snippet
+    multi = next(f for f in scan.findings if len(f.properties["line_range"]) > 1)
+    assert multi.locations[0].end_line == multi.properties["line_range"][-1]  # type: ignore[union-attr]
+
+
+def test_old_bandit_without_cwe_or_columns() -> None:
+    path = FIXTURES / "bandit" / "bandit-1.6.2-sample-app.json"
+    scan = parse_paths([str(path)])[0]
+    assert all(not f.identifier_values("cwe") for f in scan.findings)
+    assert all(f.locations[0].start_column is None for f in scan.findings)  # type: ignore[union-attr]
+
+
+def test_fingerprints_are_unique_and_stable() -> None:
+    path = str(FIXTURES / "bandit" / "bandit-1.9.4-sample-app.json")
+    first = [f.fingerprint for f in parse_paths([path])[0].findings]
+    second = [f.fingerprint for f in parse_paths([path])[0].findings]
+    assert first == second
+    assert len(set(first)) == len(first)
+
+
+@pytest.mark.parametrize("path", sample_files("bandit", "*.json"), ids=lambda p: p.name)
+def test_shared_samples_convert_with_every_result(
+    path: Path, sarif_schema_validator: object
+) -> None:
+    result = run_cli(["convert", str(path)])
+    assert result.exit_code == 0, result.stderr
+    log = json.loads(result.stdout)
+    assert_valid_sarif(sarif_schema_validator, log)
+    assert sarif_result_count(log) == len(_raw_results(path))
+    assert sarif_result_count(log) == sample_counts()[f"bandit/{path.name}"]
