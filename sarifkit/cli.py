@@ -5,6 +5,7 @@ Exit codes: 0 success (or the gate approves), 1 the gate blocks, 2 bad usage or 
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -119,4 +120,8 @@ def schema() -> None:
 
 def main() -> None:
     """Run the command line; the console script's entry point."""
+    # The findings model holds no reference cycles and the process is short-lived, so the cyclic
+    # collector would only rescan millions of live objects on a large report: on a 50k-finding
+    # Bandit report it took over half of the conversion time.
+    gc.disable()
     cli.main(prog_name="sarifkit")

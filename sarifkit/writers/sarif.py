@@ -25,7 +25,9 @@ import sarif_om as om
 from sarifkit._version import __version__
 from sarifkit.model import (
     CodeLocation,
+    Confidence,
     Finding,
+    FindingStatus,
     Location,
     PackageLocation,
     Rule,
@@ -78,15 +80,19 @@ def _timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def security_severity(severity: Severity, scores: Iterable[float | None] = ()) -> str:
-    """Return the ``security-severity`` string: the highest CVSS score given, else a constant."""
+def severity_score(severity: Severity, scores: Iterable[float | None] = ()) -> float:
+    """Return the 0-10 score of a finding: its highest CVSS score, else its severity's constant."""
     known = [s for s in scores if s is not None and 0.0 < s <= 10.0]
-    value = max(known) if known else SECURITY_SEVERITY[severity]
-    return f"{value:.1f}"
+    return max(known) if known else SECURITY_SEVERITY[severity]
+
+
+def security_severity(severity: Severity, scores: Iterable[float | None] = ()) -> str:
+    """Return the ``security-severity`` string (one decimal) GitHub and GitLab read."""
+    return f"{severity_score(severity, scores):.1f}"
 
 
 def _cvss_scores(finding: Finding) -> list[float | None]:
-    return [c.score for c in finding.cvss]
+    return [c.score for c in finding.cvss] if finding.cvss else []
 
 
 class _UriMapper:
@@ -232,7 +238,7 @@ def _result(finding: Finding, rule_index: int, uris: _UriMapper) -> dict[str, An
             "sarifkit/v1": finding.fingerprint,
         },
         # GitLab ranks by `rank` before the rule's security-severity (§3.27.24: 0.0 to 100.0).
-        "rank": float(security_severity(finding.severity, _cvss_scores(finding))) * 10,
+        "rank": round(severity_score(finding.severity, _cvss_scores(finding)) * 10, 1),
     }
     if finding.related_locations:
         related = []
@@ -269,15 +275,21 @@ def _result(finding: Finding, rule_index: int, uris: _UriMapper) -> dict[str, An
 
 def _result_properties(finding: Finding, dropped_locations: int) -> dict[str, Any]:
     """Return the result's property bag: sarifkit's own fields, then the tool's leftovers."""
-    props: dict[str, Any] = {"severity": finding.severity.value}
-    if finding.confidence.value != "unknown":
-        props["confidence"] = finding.confidence.value
-    if finding.status.value != "open":
-        props["status"] = finding.status.value
+    # Enum members are str subclasses that orjson writes as their values.
+    props: dict[str, Any] = {"severity": finding.severity}
+    if finding.confidence is not Confidence.UNKNOWN:
+        props["confidence"] = finding.confidence
+    if finding.status is not FindingStatus.OPEN:
+        props["status"] = finding.status
     if finding.description:
         props["description"] = finding.description
     if finding.identifiers:
-        props["identifiers"] = [i.model_dump(exclude_none=True) for i in finding.identifiers]
+        props["identifiers"] = [
+            {"type": i.type, "value": i.value, "url": i.url}
+            if i.url
+            else {"type": i.type, "value": i.value}
+            for i in finding.identifiers
+        ]
     if finding.cvss:
         props["cvss"] = [c.model_dump(exclude_none=True) for c in finding.cvss]
     if finding.fix:
@@ -402,10 +414,10 @@ def _write_run(scan: Scan, category: str, out: IO[bytes]) -> None:
     )
     skeleton = orjson.dumps(to_json(run))
     out.write(skeleton[:-1] + b',"results":[')
-    for number, finding in enumerate(scan.findings):
-        if number:
-            out.write(b",")
-        out.write(orjson.dumps(_result(finding, index[finding.rule_id], uris)))
+    separator = b""
+    for finding in scan.findings:
+        out.write(separator + orjson.dumps(_result(finding, index[finding.rule_id], uris)))
+        separator = b","
     out.write(b"]}")
 
 
