@@ -23,7 +23,16 @@ BASELINE = "lxml"
 _ALERTS = [
     (10038, "10038-1", "Content Security Policy (CSP) Header Not Set", 2, 3, 693, 15, ""),
     (10020, "10020-1", "Missing Anti-clickjacking Header", 2, 2, 1021, 15, "x-frame-options"),
-    (10021, "10021", "X-Content-Type-Options Header Missing", 1, 2, 693, 15, "x-content-type-options"),
+    (
+        10021,
+        "10021",
+        "X-Content-Type-Options Header Missing",
+        1,
+        2,
+        693,
+        15,
+        "x-content-type-options",
+    ),
     (10035, "10035-1", "Strict-Transport-Security Header Not Set", 1, 3, 319, 15, ""),
     (10037, "10037", "Server Leaks Information via X-Powered-By", 1, 2, 200, 13, ""),
     (10036, "10036", "Server Leaks Version Information via Server Header", 1, 3, 200, 13, ""),
