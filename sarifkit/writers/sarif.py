@@ -23,6 +23,7 @@ import orjson
 import sarif_om as om
 
 from sarifkit._version import __version__
+from sarifkit.errors import OutputError
 from sarifkit.model import (
     CodeLocation,
     Confidence,
@@ -53,6 +54,12 @@ MAX_MESSAGE = 2048
 MAX_NAME = 255
 #: GitHub keeps 1,000 locations a result and rejects more; the rest are counted in properties.
 MAX_LOCATIONS = 1000
+#: GitHub and GitLab take at most 20 runs a log; GitHub rejects over 25,000 results or rules a
+#: run, and GitLab reads at most 5,000 results a run.
+MAX_RUNS = 20
+MAX_RESULTS_GITHUB = 25_000
+MAX_RESULTS_GITLAB = 5_000
+MAX_RULES = 25_000
 _URI_SAFE = "/:@!$&'()*+,;=-._~"
 _SUFFIX = " [truncated]"
 
@@ -102,11 +109,14 @@ class _UriMapper:
         self.bases: dict[str, str] = {}
         self._sites: dict[str, str] = {}
         self._paths: dict[str, tuple[str, str]] = {}
+        self._urls: dict[str, tuple[str, str]] = {}
 
     def prepare(self, findings: Iterable[Finding]) -> None:
         """Register the bases that `findings` need, so the run can declare them before results."""
         for finding in findings:
-            for loc in (*finding.locations, *finding.related_locations):
+            # Only the locations written need a base: a ZAP alert may list 100k instances.
+            shown = (*finding.locations[:MAX_LOCATIONS], *finding.related_locations[:MAX_LOCATIONS])
+            for loc in shown:
                 if isinstance(loc, WebLocation):
                     self.url(loc.url)
                 elif isinstance(loc, CodeLocation):
@@ -131,13 +141,19 @@ class _UriMapper:
             text = text[len("file://") :]
         if text.startswith("/"):
             self.bases[ROOTPATH] = "file:///"
-            return quote(text.lstrip("/"), safe=_URI_SAFE) or ".", ROOTPATH
+            return _no_scheme(quote(text.lstrip("/"), safe=_URI_SAFE)) or ".", ROOTPATH
         while text.startswith("./"):
             text = text[2:]
-        return quote(text, safe=_URI_SAFE) or ".", SRCROOT
+        return _no_scheme(quote(text, safe=_URI_SAFE)) or ".", SRCROOT
 
     def url(self, url: str) -> tuple[str, str]:
         """Return (relative uri, base id) for a web URL, with one base per scheme, host and port."""
+        cached = self._urls.get(url)
+        if cached is None:
+            cached = self._urls[url] = self._url(url)
+        return cached
+
+    def _url(self, url: str) -> tuple[str, str]:
         parts = urlsplit(url)
         if not parts.scheme or not parts.netloc:
             return self.path(url)
@@ -151,6 +167,16 @@ class _UriMapper:
         if parts.query:
             relative += "?" + parts.query
         return quote(relative, safe=_URI_SAFE + "?%") or ".", base
+
+
+def _no_scheme(uri: str) -> str:
+    """Return a relative URI whose first segment holds no colon, which would read as a scheme.
+
+    Package names such as ``org.eclipse.sisu:org.eclipse.sisu.plexus`` stand in for paths; as
+    they are, SARIF1004 takes them for absolute URIs (RFC 3986 §4.2).
+    """
+    head, sep, tail = uri.partition("/")
+    return head.replace(":", "%3A") + sep + tail if ":" in head else uri
 
 
 def _region(
@@ -362,13 +388,93 @@ def _categories(scans: list[Scan]) -> list[str]:
 
 
 def write_sarif(scans: list[Scan], out: IO[bytes]) -> None:
-    """Write a SARIF 2.1.0 log with one run per scan to the binary stream `out`."""
+    """Write a SARIF 2.1.0 log with one run per scan to the binary stream `out`.
+
+    Raises `OutputError` when the log would hold more runs than GitHub and GitLab accept.
+    """
+    scans = check_limits(scans)
     out.write(b'{"$schema":"' + SARIF_SCHEMA.encode() + b'","version":"2.1.0","runs":[')
     for number, (scan, category) in enumerate(zip(scans, _categories(scans), strict=True)):
         if number:
             out.write(b",")
         _write_run(scan, category, out)
     out.write(b"]}\n")
+
+
+def check_limits(scans: list[Scan]) -> list[Scan]:
+    """Return `scans` fitted to the upload limits, warning about what exceeds them.
+
+    Over `MAX_RUNS` scans, scans of the same tool and kind are merged into one run (see
+    `sarifkit.merge`); if that is still too many, `OutputError` is raised. Runs over the
+    results-per-run limits, and messages or descriptions that are cut, are logged as warnings.
+    """
+    if len(scans) > MAX_RUNS:
+        from sarifkit.merge import merge_scans
+
+        merged = merge_scans(scans)
+        if len(merged) > MAX_RUNS:
+            raise OutputError(
+                f"SARIF output: {len(merged)} runs of distinct tools and kinds is over the "
+                f"{MAX_RUNS} runs a log may hold for GitHub and GitLab; split the inputs"
+            )
+        logger.warning(
+            "SARIF output: %d scans is over the %d runs GitHub and GitLab accept in one log; "
+            "scans of the same tool and kind were merged into %d runs",
+            len(scans),
+            MAX_RUNS,
+            len(merged),
+        )
+        scans = merged
+    for scan in scans:
+        _check_run_limits(scan)
+    return scans
+
+
+def _check_run_limits(scan: Scan) -> None:
+    """Warn when one run exceeds GitHub's or GitLab's per-run limits, or texts get cut."""
+    name = f"run of {scan.tool.name} ({scan.source})"
+    results = len(scan.findings)
+    if results > MAX_RESULTS_GITHUB:
+        logger.warning(
+            "SARIF output: %s has %d results; GitHub rejects a run of over %d results and "
+            "GitLab reads at most %d",
+            name,
+            results,
+            MAX_RESULTS_GITHUB,
+            MAX_RESULTS_GITLAB,
+        )
+    elif results > MAX_RESULTS_GITLAB:
+        logger.warning(
+            "SARIF output: %s has %d results; GitLab reads at most %d results a run",
+            name,
+            results,
+            MAX_RESULTS_GITLAB,
+        )
+    if len(scan.rules) > MAX_RULES:
+        logger.warning(
+            "SARIF output: %s has %d rules; GitHub and GitLab accept at most %d",
+            name,
+            len(scan.rules),
+            MAX_RULES,
+        )
+    long_messages = sum(len(f.title) > MAX_MESSAGE for f in scan.findings)
+    if long_messages:
+        logger.warning(
+            "SARIF output: %s: %d result messages over %d characters were cut "
+            "(GitLab skips results with longer ones)",
+            name,
+            long_messages,
+            MAX_MESSAGE,
+        )
+    many_locations = sum(len(f.locations) > MAX_LOCATIONS for f in scan.findings)
+    if many_locations:
+        logger.warning(
+            "SARIF output: %s: %d results had over %d locations; the rest are counted in "
+            "properties.locationsNotShown",
+            name,
+            many_locations,
+            MAX_LOCATIONS,
+        )
 
 
 def _write_run(scan: Scan, category: str, out: IO[bytes]) -> None:

@@ -1,0 +1,75 @@
+"""The shared samples (../shared/samples) through the GitLab writers, when the folder exists."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import SAMPLES, sample_files
+
+from sarifkit.errors import UnknownFormatError
+from sarifkit.model import ScanKind
+from sarifkit.source import Source
+from sarifkit.writers.codequality import build_codequality
+from sarifkit.writers.gitlab import build_reports
+
+FOLDERS = ("bandit", "safety", "sonarqube", "trivy", "trivy-sbom", "zap")
+SAMPLE_FILES = [path for folder in FOLDERS for path in sample_files(folder)]
+
+
+def _scans_or_skip(path: Path) -> list[Any]:
+    from sarifkit.parsers import detect, parse_paths
+
+    try:
+        detect(Source.read(path))
+    except UnknownFormatError:
+        pytest.skip(f"no parser reads {path.name} yet")
+    return parse_paths([str(path)])
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: str(p.relative_to(SAMPLES)))
+def test_sample_reports_validate_with_one_vulnerability_per_open_finding(
+    path: Path, gitlab_schema_validator: Callable[[str], Any]
+) -> None:
+    scans = _scans_or_skip(path)
+    reports = build_reports(scans)
+    for kind, report in reports.items():
+        errors = list(gitlab_schema_validator(kind.replace("_", "-")).iter_errors(report))
+        assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+        ids = [v["id"] for v in report["vulnerabilities"]]
+        assert len(set(ids)) == len(ids)
+    carried = sum(
+        f.is_open
+        for scan in scans
+        for f in scan.findings
+        if scan.kind not in (ScanKind.LICENSE, ScanKind.COVERAGE)
+    )
+    assert sum(len(r["vulnerabilities"]) for r in reports.values()) == carried
+    issues = build_codequality(scans)
+    assert len(issues) == sum(f.is_open for scan in scans for f in scan.findings)
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    # Byte-identical on a second run.
+    again = build_reports(_scans_or_skip(path))
+    assert json.dumps(again, sort_keys=True) == json.dumps(reports, sort_keys=True)
+
+
+def test_samples_cover_every_report_type(samples: Path) -> None:
+    from sarifkit.parsers import parse_paths
+
+    wanted = {
+        "trivy/image-ubi7-redhat-os-and-python.json": "container_scanning",
+        "trivy/repo-pip-with-package-list.json": "dependency_scanning",
+        "trivy/secret-scan-repo.json": "secret_detection",
+        "zap/json-2.14.0-baseline-single-site.json": "dast",
+        "bandit/bandit-1.9.4-vulnerable-app.json": "sast",
+    }
+    for name, kind in wanted.items():
+        path = samples / name
+        try:
+            detect_ok = bool(_scans_or_skip(path))
+        except pytest.skip.Exception:
+            continue
+        assert detect_ok and kind in build_reports(parse_paths([str(path)])), name
