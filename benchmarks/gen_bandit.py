@@ -17,14 +17,56 @@ BASELINE = "orjson"
 _TESTS = [
     ("B101", "assert_used", "LOW", "HIGH", 703, "Use of assert detected."),
     ("B105", "hardcoded_password_string", "LOW", "MEDIUM", 259, "Possible hardcoded password."),
-    ("B201", "flask_debug_true", "HIGH", "MEDIUM", 94, "A Flask app appears to be run with debug=True."),
+    (
+        "B201",
+        "flask_debug_true",
+        "HIGH",
+        "MEDIUM",
+        94,
+        "A Flask app appears to be run with debug=True.",
+    ),
     ("B301", "blacklist", "MEDIUM", "HIGH", 502, "Pickle and modules that wrap it can be unsafe."),
-    ("B303", "blacklist", "MEDIUM", "HIGH", 327, "Use of insecure MD2, MD4, MD5, or SHA1 hash function."),
-    ("B311", "blacklist", "LOW", "HIGH", 330, "Standard pseudo-random generators are not suitable."),
-    ("B404", "blacklist", "LOW", "HIGH", 78, "Consider possible security implications of subprocess."),
-    ("B501", "request_with_no_cert_validation", "HIGH", "HIGH", 295, "Call to requests with verify=False."),
+    (
+        "B303",
+        "blacklist",
+        "MEDIUM",
+        "HIGH",
+        327,
+        "Use of insecure MD2, MD4, MD5, or SHA1 hash function.",
+    ),
+    (
+        "B311",
+        "blacklist",
+        "LOW",
+        "HIGH",
+        330,
+        "Standard pseudo-random generators are not suitable.",
+    ),
+    (
+        "B404",
+        "blacklist",
+        "LOW",
+        "HIGH",
+        78,
+        "Consider possible security implications of subprocess.",
+    ),
+    (
+        "B501",
+        "request_with_no_cert_validation",
+        "HIGH",
+        "HIGH",
+        295,
+        "Call to requests with verify=False.",
+    ),
     ("B506", "yaml_load", "MEDIUM", "HIGH", 20, "Use of unsafe yaml load."),
-    ("B602", "subprocess_popen_with_shell_equals_true", "HIGH", "HIGH", 78, "subprocess call with shell=True identified."),
+    (
+        "B602",
+        "subprocess_popen_with_shell_equals_true",
+        "HIGH",
+        "HIGH",
+        78,
+        "subprocess call with shell=True identified.",
+    ),
     ("B608", "hardcoded_sql_expressions", "MEDIUM", "LOW", 89, "Possible SQL injection vector."),
     ("B110", "try_except_pass", "LOW", "HIGH", 703, "Try, Except, Pass detected."),
 ]
@@ -36,7 +78,10 @@ def _result(rng: random.Random, files: list[str]) -> dict[str, object]:
     line = rng.randint(1, 2000)
     span = 1 if rng.random() < 0.85 else rng.randint(2, 4)
     col = rng.randint(0, 16)
-    code = "".join(f"{n} {'    ' * rng.randint(0, 2)}value_{n} = compute({n})\n" for n in range(line - 1, line + span + 1))
+    code = "".join(
+        f"{n} {'    ' * rng.randint(0, 2)}value_{n} = compute({n})\n"
+        for n in range(line - 1, line + span + 1)
+    )
     anchor = test_id.lower()
     return {
         "code": code,
@@ -65,7 +110,9 @@ def generate(path: Path, count: int, seed: int = 0) -> None:
         totals[f"SEVERITY.{level}"] = sum(r["issue_severity"] == level for r in results)
         totals[f"CONFIDENCE.{level}"] = sum(r["issue_confidence"] == level for r in results)
     doc = {
-        "errors": [{"filename": "scripts/legacy.py", "reason": "syntax error while parsing AST from file"}],
+        "errors": [
+            {"filename": "scripts/legacy.py", "reason": "syntax error while parsing AST from file"}
+        ],
         "generated_at": "2026-01-01T00:00:00Z",
         "metrics": {"_totals": totals},
         "results": results,

@@ -21,7 +21,15 @@ logger = logging.getLogger(__name__)
 
 #: Tool name (the ``--tool`` value) -> "module:Class", in detection order: specific formats first.
 PARSERS: dict[str, str] = {
+    "sarif": "sarifkit.parsers.sarif:SarifParser",
+    "cyclonedx": "sarifkit.parsers.cyclonedx:CycloneDxParser",
+    "spdx": "sarifkit.parsers.spdx:SpdxParser",
+    "trivy": "sarifkit.parsers.trivy:TrivyParser",
     "bandit": "sarifkit.parsers.bandit:BanditParser",
+    "safety": "sarifkit.parsers.safety:SafetyParser",
+    "sonarqube": "sarifkit.parsers.sonarqube:SonarQubeParser",
+    "zap": "sarifkit.parsers.zap:ZapParser",
+    "cobertura": "sarifkit.parsers.cobertura:CoberturaParser",
 }
 
 #: File name endings read when a directory is given as input.

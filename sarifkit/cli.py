@@ -9,6 +9,7 @@ import gc
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -59,13 +60,16 @@ def _tool_names() -> list[str]:
     return sorted(PARSERS)
 
 
-TOOL_OPTION = click.option(
+# Annotated so that type checkers know them inside the command modules this one imports
+# (sarifkit.cli_gitlab, sarifkit.cli_gate), which import them back: an import cycle.
+_Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+TOOL_OPTION: _Decorator = click.option(
     "--tool",
     type=click.Choice(_tool_names()),
     default=None,
     help="Read every report with this parser instead of detecting the format.",
 )
-REPORTS_ARGUMENT = click.argument("reports", nargs=-1, metavar="[REPORT ...]")
+REPORTS_ARGUMENT: _Decorator = click.argument("reports", nargs=-1, metavar="[REPORT ...]")
 
 
 def read_reports(reports: tuple[str, ...], tool: str | None) -> list[Any]:
@@ -89,13 +93,27 @@ def read_reports(reports: tuple[str, ...], tool: str | None) -> list[Any]:
     help="sarif: SARIF 2.1.0 log; findings: sarifkit's findings model as JSON.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Previous SARIF log: mark findings new, unchanged, updated or absent against it.",
+)
 def convert(
-    reports: tuple[str, ...], tool: str | None, output_format: str, output: str | None
+    reports: tuple[str, ...],
+    tool: str | None,
+    output_format: str,
+    output: str | None,
+    baseline: str | None,
 ) -> None:
     """Convert scanner REPORTs (files, directories or - for stdin) into one output."""
     from sarifkit.output import open_output
 
     scans = read_reports(reports, tool)
+    if baseline:
+        from sarifkit.baseline import apply_baseline
+
+        apply_baseline(scans, baseline)
     with open_output(output) as stream:
         if output_format == "sarif":
             from sarifkit.writers.sarif import write_sarif
@@ -124,4 +142,30 @@ def main() -> None:
     # collector would only rescan millions of live objects on a large report: on a 50k-finding
     # Bandit report it took over half of the conversion time.
     gc.disable()
-    cli.main(prog_name="sarifkit")
+    try:
+        cli.main(prog_name="sarifkit")
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    else:
+        code = 0
+    # Freeing a large model object by object at exit takes seconds and gives nothing back that
+    # the operating system would not reclaim at once: flush what was written and leave.
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            # A reader that stopped early (`| head`) is not an error of ours.
+            pass
+    os._exit(code)
+
+
+# Commands kept in their own modules; those modules import their writers only when run.
+from sarifkit.cli_gitlab import gitlab, merge  # noqa: E402
+
+cli.add_command(gitlab)
+cli.add_command(merge)
+from sarifkit.cli_gate import gate, score  # noqa: E402
+
+cli.add_command(gate)
+cli.add_command(score)

@@ -18,7 +18,7 @@ CASES = [
     ("truncated.json", [], "is not valid JSON"),
     ("deep-truncated.json", [], "is not valid JSON"),
     ("not-json.txt", [], "not a report sarifkit recognises"),
-    ("other-tool.json", [], "not a report sarifkit recognises (tried: Bandit JSON"),
+    ("other-tool.json", [], "not a report sarifkit recognises (tried: SARIF 2.1.0; "),
     ("invalid-utf8.json", [], "is not valid JSON"),
     ("binary.png", [], "is binary"),
     ("other.xml", [], "not a report sarifkit recognises"),
