@@ -249,10 +249,12 @@ def _location(location: Location, uris: _UriMapper) -> dict[str, Any]:
     return out
 
 
-def _result(finding: Finding, rule_index: int, uris: _UriMapper) -> dict[str, Any]:
-    """Return one SARIF result (§3.27) for a finding."""
+def _result(
+    finding: Finding, rule_index: int, uris: _UriMapper, fallback: list[Location]
+) -> dict[str, Any]:
+    """Return one SARIF result (§3.27) for a finding; `fallback` stands in for no location."""
     fingerprint, _, occurrence = finding.fingerprint.partition(":")
-    locations = finding.locations[:MAX_LOCATIONS]
+    locations = finding.locations[:MAX_LOCATIONS] or fallback
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
@@ -295,7 +297,9 @@ def _result(finding: Finding, rule_index: int, uris: _UriMapper) -> dict[str, An
         ]
     if finding.baseline_state:
         result["baselineState"] = finding.baseline_state
-    result["properties"] = _result_properties(finding, len(finding.locations) - len(locations))
+    result["properties"] = _result_properties(
+        finding, max(0, len(finding.locations) - MAX_LOCATIONS)
+    )
     return result
 
 
@@ -317,7 +321,10 @@ def _result_properties(finding: Finding, dropped_locations: int) -> dict[str, An
             for i in finding.identifiers
         ]
     if finding.cvss:
-        props["cvss"] = [c.model_dump(exclude_none=True) for c in finding.cvss]
+        props["cvss"] = [
+            {key: value for key, value in c.__dict__.items() if value is not None}
+            for c in finding.cvss
+        ]
     if finding.fix:
         props["fix"] = finding.fix.model_dump(exclude_none=True, exclude_defaults=True)
     if finding.references:
@@ -492,6 +499,13 @@ def _write_run(scan: Scan, category: str, out: IO[bytes]) -> None:
     ]
     uris = _UriMapper()
     uris.prepare(scan.findings)
+    # GitHub refuses a result without a location (Multitool GH1015): a finding whose report names
+    # no place points at the report itself.
+    fallback: list[Location] = [
+        CodeLocation(path=scan.source, message="The report gives no location for this finding.")
+    ]
+    if any(not finding.locations for finding in scan.findings):
+        uris.path(scan.source)
     run = om.Run(
         tool=om.Tool(
             driver=om.ToolComponent(
@@ -522,7 +536,9 @@ def _write_run(scan: Scan, category: str, out: IO[bytes]) -> None:
     out.write(skeleton[:-1] + b',"results":[')
     separator = b""
     for finding in scan.findings:
-        out.write(separator + orjson.dumps(_result(finding, index[finding.rule_id], uris)))
+        out.write(
+            separator + orjson.dumps(_result(finding, index[finding.rule_id], uris, fallback))
+        )
         separator = b","
     out.write(b"]}")
 
