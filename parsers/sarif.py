@@ -558,11 +558,19 @@ class _RunReader:
     def _finding(self, raw: dict[str, Any], number: int) -> tuple[Finding, str]:
         """Return the finding for one result (§3.27) and its vote for the scan kind."""
         info = self._rule_for(raw, number)
-        title = self._message(raw.get("message"), info)
-        if title is None:
+        message = raw.get("message")
+        if not isinstance(message, dict):
+            # The schema requires a message object on every result (§3.27.11).
             raise self.parser.error(
                 self.source, f"{self.where}.results[{number}] has no message text"
             )
+        # An empty or unresolvable message is still a valid result: name it after its rule.
+        title = (
+            self._message(message, info)
+            or info.rule.short_description
+            or info.rule.name
+            or info.rule.id
+        )
         kind = str(raw.get("kind") or "fail")
         props = raw.get("properties")
         props = props if isinstance(props, dict) else {}

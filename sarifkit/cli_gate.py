@@ -13,7 +13,13 @@ from typing import Any
 
 import click
 
-from sarifkit.cli import EXIT_BLOCKED, REPORTS_ARGUMENT, TOOL_OPTION, read_reports
+from sarifkit.cli import (
+    BASELINE_OPTION,
+    EXIT_BLOCKED,
+    REPORTS_ARGUMENT,
+    TOOL_OPTION,
+    read_reports,
+)
 
 _OUTPUT = click.Path(dir_okay=False, allow_dash=True)
 
@@ -61,12 +67,7 @@ def _today(value: datetime | None) -> date:
 @click.option("--markdown", type=_OUTPUT, help="Write a Markdown summary for a merge request.")
 @click.option("--sarif", type=_OUTPUT, help="Write SARIF 2.1.0, waived findings suppressed.")
 @TODAY_OPTION
-@click.option(
-    "--baseline",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Previous SARIF log: mark findings new, unchanged, updated or absent against it.",
-)
+@BASELINE_OPTION
 @click.option(
     "--print-input", is_flag=True, help="Write the Rego input document to stdout and stop."
 )
@@ -120,38 +121,67 @@ def gate(
         rego_mod.evaluate(modules, rego_mod.input_document(assessment)) if modules else []
     )
     verdict = decide(assessment, reports_rego)
-    _write_outputs(verdict, scans, json_out, junit, markdown, sarif)
+    from sarifkit.errors import SarifkitError
     from sarifkit.gate.report import render_text
 
     to_stderr = "-" in (json_out, junit, markdown, sarif)
+    try:
+        _write_all(_build_outputs(verdict, scans, json_out, junit, markdown, sarif))
+    except SarifkitError:
+        # The verdict was reached: show it, then let the output error end the run with exit 2.
+        click.echo(render_text(verdict), nl=False, err=to_stderr)
+        raise
     click.echo(render_text(verdict), nl=False, err=to_stderr)
     if verdict.exit_code:
         ctx.exit(EXIT_BLOCKED)
 
 
-def _write_outputs(
+def _build_outputs(
     verdict: Any,
     scans: list[Any],
     json_out: str | None,
     junit: str | None,
     markdown: str | None,
     sarif: str | None,
-) -> None:
-    """Write each output asked for, atomically; none is written when building one fails."""
+) -> list[tuple[str, bytes]]:
+    """Return (path, bytes) of each output asked for, all built in memory before any is written.
+
+    Raises `OutputError` when one cannot be built, e.g. SARIF over the runs a log may hold.
+    """
     from sarifkit.gate.report import render_junit, render_markdown
 
+    outputs: list[tuple[str, bytes]] = []
     if json_out:
-        _write(json_out, verdict.model_dump_json(indent=2).encode("utf-8") + b"\n")
+        outputs.append((json_out, verdict.model_dump_json(indent=2).encode("utf-8") + b"\n"))
     if junit:
-        _write(junit, render_junit(verdict))
+        outputs.append((junit, render_junit(verdict)))
     if markdown:
-        _write(markdown, render_markdown(verdict).encode("utf-8"))
+        outputs.append((markdown, render_markdown(verdict).encode("utf-8")))
     if sarif:
-        from sarifkit.output import open_output
+        import io
+
         from sarifkit.writers.sarif import write_sarif
 
-        with open_output(sarif) as stream:
-            write_sarif(scans, stream)
+        buffer = io.BytesIO()
+        write_sarif(scans, buffer)
+        outputs.append((sarif, buffer.getvalue()))
+    return outputs
+
+
+def _write_all(outputs: list[tuple[str, bytes]]) -> None:
+    """Write every output or none: each to a temporary file, all renamed into place at the end.
+
+    Opening every temporary file first means a missing or unwritable directory for one output
+    (an `OutputError`) leaves no other output behind, not even a stale half of the set.
+    """
+    from contextlib import ExitStack
+
+    from sarifkit.output import open_output
+
+    with ExitStack() as stack:
+        streams = [(stack.enter_context(open_output(path)), data) for path, data in outputs]
+        for stream, data in streams:
+            stream.write(data)
 
 
 def _write(path: str | None, data: bytes) -> None:
