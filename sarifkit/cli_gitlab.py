@@ -7,14 +7,7 @@ from __future__ import annotations
 
 import click
 
-from sarifkit.cli import REPORTS_ARGUMENT, TOOL_OPTION, read_reports
-
-BASELINE_OPTION = click.option(
-    "--baseline",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Previous SARIF log: mark findings new, unchanged, updated or absent against it.",
-)
+from sarifkit.cli import BASELINE_OPTION, REPORTS_ARGUMENT, TOOL_OPTION, read_reports
 
 
 @click.command("gitlab")
@@ -50,10 +43,10 @@ def gitlab(reports: tuple[str, ...], tool: str | None, out_dir: str, output_form
         for path, count in write_reports(scans, out_dir).items():
             written[path] = f"{count} vulnerabilit{'y' if count == 1 else 'ies'}"
     if output_format in ("codequality", "all"):
+        from sarifkit.output import ensure_directory
         from sarifkit.writers.codequality import FILE_NAME, write_codequality
 
-        directory = Path(out_dir)
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = ensure_directory(out_dir)
         count = write_codequality(scans, directory / FILE_NAME)
         written[directory / FILE_NAME] = f"{count} issue{'' if count == 1 else 's'}"
     if not written:

@@ -43,6 +43,20 @@ def open_output(path: str | Path | None) -> Iterator[IO[bytes]]:
         raise
 
 
+def ensure_directory(path: str | Path) -> Path:
+    """Create directory `path` and its parents when missing, and return it as a `Path`.
+
+    Raises `OutputError` naming the directory when it cannot be created: a parent is a regular
+    file, the path is one, or permission is denied.
+    """
+    directory = Path(path)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot create: {exc.strerror or exc}") from None
+    return directory
+
+
 def write_bytes(path: str | Path | None, data: bytes) -> None:
     """Write `data` to `path` (or stdout) atomically."""
     with open_output(path) as stream:

@@ -24,7 +24,7 @@ import orjson
 
 from sarifkit.model import CodeLocation, Finding, PackageLocation, Scan, Severity, WebLocation
 from sarifkit.output import write_bytes
-from sarifkit.writers.gitlab_common import Notes
+from sarifkit.writers.gitlab_common import Notes, cut, line_range, unique_digest
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +70,7 @@ def _issue(
     path, line, where = _where(scan, finding)
     if project_dir and path.startswith(project_dir + "/"):
         path = path[len(project_dir) + 1 :]
-    description = f"{finding.title}{where}"
-    if len(description) > MAX_DESCRIPTION:
-        notes.add("descriptions were cut to 1000 characters")
-        description = description[: MAX_DESCRIPTION - 12].rstrip() + " [truncated]"
+    description = cut(f"{finding.title}{where}", MAX_DESCRIPTION, "description", notes)
     return {
         "type": "issue",
         "check_name": finding.rule_id,
@@ -90,8 +87,8 @@ def _where(scan: Scan, finding: Finding) -> tuple[str, int, str]:
     """Return (path, line, description suffix) for the finding's first location."""
     first = finding.locations[0] if finding.locations else None
     if isinstance(first, CodeLocation):
-        line = first.start_line if first.start_line and first.start_line > 0 else 1
-        return first.path, line, ""
+        start, _ = line_range(first.start_line, first.end_line)
+        return first.path, start, ""
     if isinstance(first, PackageLocation):
         path = first.manifest or first.path or scan.source
         version = f"@{first.version}" if first.version else ""
@@ -107,10 +104,8 @@ def _fingerprint(scan: Scan, finding: Finding, seen: set[str]) -> str:
     """Return an MD5 of the tool and the finding's fingerprint, made unique within `seen`."""
     # Fingerprints are unique within a scan; two scans of one tool could still repeat one.
     base = f"{scan.tool.name}|{scan.kind.value}|{finding.fingerprint or finding.rule_id}"
-    value = hashlib.md5(base.encode("utf-8"), usedforsecurity=False).hexdigest()
-    number = 1
-    while value in seen:
-        number += 1
-        value = hashlib.md5(f"{base}|{number}".encode(), usedforsecurity=False).hexdigest()
-    seen.add(value)
-    return value
+    return unique_digest(base, seen, _md5)
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()

@@ -40,7 +40,7 @@ from sarifkit.model import (
     ScanKind,
     WebLocation,
 )
-from sarifkit.output import write_bytes
+from sarifkit.output import ensure_directory, write_bytes
 from sarifkit.writers import gitlab_common as common
 from sarifkit.writers.gitlab_common import Notes
 
@@ -141,8 +141,7 @@ def build_reports(scans: list[Scan]) -> dict[str, dict[str, Any]]:
 
 def write_reports(scans: list[Scan], out_dir: str | Path) -> dict[Path, int]:
     """Write each GitLab report for `scans` into `out_dir`; return path -> vulnerability count."""
-    directory = Path(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = ensure_directory(out_dir)
     written: dict[Path, int] = {}
     for kind, report in build_reports(scans).items():
         path = directory / FILE_NAMES[kind]
@@ -228,6 +227,8 @@ def _vulnerability(
     """Return one vulnerability: id, name, severity, identifiers, location and extras."""
     rule = rules.get(finding.rule_id)
     # The rule's text describes the rule; the finding's own words say more about this place.
+    # The rule's text is reached only for an empty title: the model allows one (library callers
+    # build findings too), though no parser writes one; the rule then still describes it.
     description = (
         finding.description
         or finding.title
@@ -276,8 +277,7 @@ def _code_location(vuln: dict[str, Any], scan: Scan, finding: Finding, notes: No
     code: CodeLocation | None = _first(finding, CodeLocation)
     location: dict[str, Any] = {}
     if code is not None:
-        start = code.start_line if code.start_line and code.start_line > 0 else 1
-        end = code.end_line if code.end_line and code.end_line >= start else start
+        start, end = common.line_range(code.start_line, code.end_line)
         location = {"file": code.path, "start_line": start, "end_line": end}
         if code.snippet:
             vuln["raw_source_code_extract"] = code.snippet
@@ -348,8 +348,7 @@ def _secret_location(vuln: dict[str, Any], scan: Scan, finding: Finding, notes: 
     sha = os.environ.get("CI_COMMIT_SHA", "").strip() or PLACEHOLDER_SHA
     location: dict[str, Any] = {}
     if code is not None:
-        start = code.start_line if code.start_line and code.start_line > 0 else 1
-        end = code.end_line if code.end_line and code.end_line >= start else start
+        start, end = common.line_range(code.start_line, code.end_line)
         location = {"file": code.path, "start_line": start, "end_line": end}
     elif finding.locations:
         location = {"file": _place(finding.locations[0], scan)}

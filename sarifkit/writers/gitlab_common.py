@@ -12,6 +12,7 @@ import logging
 import re
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -109,6 +110,21 @@ def scan_times(scans: list[Scan]) -> tuple[str, str]:
     return gitlab_time(start), gitlab_time(end or start)
 
 
+def unique_digest(name: str, taken: set[str], digest: Callable[[str], str]) -> str:
+    """Return ``digest(name)``, made unique among `taken` (which it joins) by a counter.
+
+    A repeat is hashed again as ``name|2``, ``name|3``, ... until the value is new, so the first
+    occurrence keeps the plain digest and later ones stay stable in input order.
+    """
+    value = digest(name)
+    number = 1
+    while value in taken:
+        number += 1
+        value = digest(f"{name}|{number}")
+    taken.add(value)
+    return value
+
+
 def vulnerability_id(report_type: str, finding: Finding, taken: set[str]) -> str:
     """Return a stable UUID for `finding` in `report_type`, unique among `taken` (which it joins).
 
@@ -116,13 +132,18 @@ def vulnerability_id(report_type: str, finding: Finding, taken: set[str]) -> str
     depend on line numbers, so the id survives a finding moving within its file.
     """
     name = f"{report_type}|{finding.fingerprint or finding.rule_id}"
-    value = str(uuid.uuid5(_UUID_NAMESPACE, name))
-    number = 1
-    while value in taken:
-        number += 1
-        value = str(uuid.uuid5(_UUID_NAMESPACE, f"{name}|{number}"))
-    taken.add(value)
-    return value
+    return unique_digest(name, taken, _uuid5)
+
+
+def _uuid5(name: str) -> str:
+    return str(uuid.uuid5(_UUID_NAMESPACE, name))
+
+
+def line_range(start_line: int | None, end_line: int | None) -> tuple[int, int]:
+    """Return (start, end) lines GitLab accepts: start at least 1, end not before start."""
+    start = start_line if start_line and start_line > 0 else 1
+    end = end_line if end_line and end_line >= start else start
+    return start, end
 
 
 def tool_slug(name: str) -> str:
