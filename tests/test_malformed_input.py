@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, run_cli
+from helpers import FIXTURES, assert_convert_rejects, case_ids, run_cli
 
 MALFORMED = FIXTURES / "malformed"
 
@@ -30,19 +30,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "args", "message"), CASES, ids=[f"{c[0]}{c[1]}" for c in CASES])
+@pytest.mark.parametrize(("name", "args", "message"), CASES, ids=case_ids(CASES))
 def test_bad_input_is_one_line_and_exit_2(
     name: str, args: list[str], message: str, tmp_path: Path
 ) -> None:
-    path = MALFORMED / name
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", *args, str(path), "-o", str(out)])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert str(path) in lines[0] and message in lines[0]
-    assert not out.exists()
-    assert list(tmp_path.iterdir()) == []
+    assert_convert_rejects(MALFORMED / name, args, message, tmp_path)
 
 
 def test_missing_file(tmp_path: Path) -> None:

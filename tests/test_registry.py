@@ -1,12 +1,23 @@
-"""Every registered parser: its fixtures are detected as its own, and convert to valid SARIF."""
+"""Every registered parser: its fixtures are detected as its own, and convert to valid SARIF.
+
+This is the one table of every parser's report fixtures (files directly in fixtures/<parser>/):
+detection, schema validity and the SARIF Multitool are checked here for all of them, so the
+parsers' own test modules state only their snapshots, counts and field expectations.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, assert_valid_sarif, run_cli
+from helpers import (
+    FIXTURES,
+    Multitool,
+    assert_bad_input,
+    assert_valid_sarif,
+    convert_log,
+    run_cli,
+)
 from sarifkit.parsers import PARSERS, detect, get_parser
 
 from sarifkit.source import Source
@@ -21,6 +32,14 @@ def _fixtures(name: str) -> list[Path]:
 
 
 ALL_FIXTURES = [(name, path) for name in PARSERS for path in _fixtures(name)]
+ALL_IDS = [f"{n}/{p.name}" for n, p in ALL_FIXTURES]
+each_fixture = pytest.mark.parametrize(("name", "path"), ALL_FIXTURES, ids=ALL_IDS)
+
+
+@pytest.fixture(scope="module")
+def fixture_multitool_errors(multitool: Multitool) -> dict[Path, list[str]]:
+    """Validate every fixture's SARIF in one Multitool run; return the errors per fixture."""
+    return multitool.errors_of_conversions({path: [path] for _, path in ALL_FIXTURES})
 
 
 @pytest.mark.parametrize("name", list(PARSERS))
@@ -30,9 +49,7 @@ def test_every_parser_has_fixtures_and_interface(name: str) -> None:
     assert _fixtures(name), f"fixtures/{name}/ holds no report"
 
 
-@pytest.mark.parametrize(
-    ("name", "path"), ALL_FIXTURES, ids=[f"{n}/{p.name}" for n, p in ALL_FIXTURES]
-)
+@each_fixture
 def test_fixture_is_detected_by_its_parser_only(name: str, path: Path) -> None:
     source = Source.read(path)
     assert detect(source).name == name
@@ -40,22 +57,36 @@ def test_fixture_is_detected_by_its_parser_only(name: str, path: Path) -> None:
     assert claimed == [name]
 
 
-@pytest.mark.parametrize(
-    ("name", "path"), ALL_FIXTURES, ids=[f"{n}/{p.name}" for n, p in ALL_FIXTURES]
-)
+@each_fixture
+def test_fixture_converts_to_sarif(name: str, path: Path) -> None:
+    log = convert_log(path)  # no --tool: detected
+    assert log["version"] == "2.1.0" and log["runs"]
+
+
+@each_fixture
 def test_fixture_converts_to_valid_sarif(
     name: str, path: Path, sarif_schema_validator: object
 ) -> None:
-    result = run_cli(["convert", str(path)])
-    assert result.exit_code == 0, result.stderr
-    assert_valid_sarif(sarif_schema_validator, json.loads(result.stdout))
+    assert_valid_sarif(sarif_schema_validator, convert_log(path))
+
+
+@each_fixture
+def test_fixture_passes_multitool(
+    name: str, path: Path, fixture_multitool_errors: dict[Path, list[str]]
+) -> None:
+    assert fixture_multitool_errors[path] == []
+
+
+@each_fixture
+def test_fixture_output_is_deterministic(name: str, path: Path) -> None:
+    # Two fresh runs, by absolute path (the cached conversions above are by repo-relative path).
+    first = run_cli(["convert", str(path)])
+    assert first.exit_code == 0, first.stderr
+    assert run_cli(["convert", str(path)]).stdout_bytes == first.stdout_bytes
 
 
 @pytest.mark.parametrize("name", list(PARSERS))
 def test_forcing_a_parser_on_another_format_fails_cleanly(name: str, tmp_path: Path) -> None:
     other = FIXTURES / "malformed" / "other-tool.json"
     out = tmp_path / "out.sarif"
-    result = run_cli(["convert", "--tool", name, str(other), "-o", str(out)])
-    assert result.exit_code == 2
-    assert len(result.stderr.strip().splitlines()) == 1 and str(other) in result.stderr
-    assert not out.exists()
+    assert_bad_input(["convert", "--tool", name, str(other), "-o", str(out)], tmp_path, str(other))

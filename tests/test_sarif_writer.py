@@ -30,17 +30,24 @@ def _scan(*findings: Finding) -> Scan:
     )
 
 
-def test_a_finding_without_location_points_at_its_report(
-    sarif_schema_validator: object, tmp_path: Path, multitool_errors: Any
-) -> None:
-    log = _log(_scan(Finding(rule_id="R1", title="Project-level problem.", severity=Severity.LOW)))
-    assert_valid_sarif(sarif_schema_validator, log)
-    (result,) = log["runs"][0]["results"]
+def _unlocated_log() -> dict[str, Any]:
+    return _log(_scan(Finding(rule_id="R1", title="Project-level problem.", severity=Severity.LOW)))
+
+
+def test_a_finding_without_location_points_at_its_report() -> None:
+    (result,) = _unlocated_log()["runs"][0]["results"]
     location = result["locations"][0]
     assert location["physicalLocation"]["artifactLocation"]["uri"] == "reports/example.json"
     assert "locationsNotShown" not in result["properties"]
+
+
+def test_a_finding_without_location_is_schema_valid(sarif_schema_validator: object) -> None:
+    assert_valid_sarif(sarif_schema_validator, _unlocated_log())
+
+
+def test_a_finding_without_location_passes_multitool(tmp_path: Path, multitool_errors: Any) -> None:
     path = tmp_path / "log.sarif"
-    path.write_text(json.dumps(log))
+    path.write_text(json.dumps(_unlocated_log()))
     assert multitool_errors(path) == []
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from helpers import REPO, run_cli, sample_files
+from helpers import REPO, recognised_samples, run_cli
 
 from sarifkit.gate import verdict_schema
 from sarifkit.gate.report import markdown_escape
@@ -240,23 +240,12 @@ def test_convert_does_not_import_the_gate() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def shared_reports() -> list[Path]:
-    """Return every shared sample a parser recognises (Bandit's xunit XML is not read)."""
-    folders = ("bandit", "safety", "sonarqube", "trivy", "trivy-sbom", "zap")
-    return [
-        p
-        for f in folders
-        for p in sample_files(f)
-        if not p.name.endswith(".xml") or "zap" in str(p)
-    ]
-
-
 @pytest.mark.parametrize("environment", ["development", "staging", "production"])
 def test_gate_over_all_shared_samples(
     samples: Path, tmp_path: Path, validator: Any, environment: str
 ) -> None:
     out = tmp_path / "v.json"
-    reports = [str(p) for p in shared_reports()]
+    reports = [str(p) for p in recognised_samples()]
     result = run_cli(
         [
             "gate",
@@ -280,7 +269,7 @@ def test_gate_over_all_shared_samples(
 
 
 def test_gate_over_each_shared_sample(samples: Path, tmp_path: Path, validator: Any) -> None:
-    for path in shared_reports():
+    for path in recognised_samples():
         out = tmp_path / "v.json"
         result = run_cli(["gate", str(path), "--environment", "staging", "--json", str(out)])
         assert result.exit_code in (0, 1), f"{path}: {result.stderr}"

@@ -124,22 +124,28 @@ def test_expired_waiver_blocks_and_warns(build: Any, caplog: pytest.LogCaptureFi
     assert expected in caplog.text
 
 
-def test_waived_finding_in_sarif_has_suppression(build: Any, sarif_schema_validator: Any) -> None:
+def _waived_log(build: Any) -> dict[str, Any]:
+    """Return the SARIF of a pipeline whose one finding a waiver accepts."""
     _, scans = verdict_with(build, date(2025, 5, 1), waiver(rule="B608"))
     out = io.BytesIO()
     write_sarif(scans, out)
-    log = json.loads(out.getvalue())
-    assert_valid_sarif(sarif_schema_validator, log)
-    results = [r for run in log["runs"] for r in run["results"]]
+    log: dict[str, Any] = json.loads(out.getvalue())
+    return log
+
+
+def test_waived_finding_in_sarif_has_suppression(build: Any) -> None:
+    results = [r for run in _waived_log(build)["runs"] for r in run["results"]]
     assert len(results) == 1
     assert results[0]["suppressions"][0]["justification"] == "accepted"
     assert results[0]["suppressions"][0]["kind"] == "external"
 
 
-def test_cli_sarif_output_with_policy_waivers(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, sarif_schema_validator: Any
-) -> None:
-    monkeypatch.chdir(REPO)
+def test_waived_finding_sarif_is_schema_valid(build: Any, sarif_schema_validator: Any) -> None:
+    assert_valid_sarif(sarif_schema_validator, _waived_log(build))
+
+
+def _cli_sarif_with_policy_waivers(tmp_path: Any) -> tuple[str, dict[str, Any]]:
+    """Run `sarifkit gate --sarif` with the fixture policy; return stdout and the SARIF log."""
     sarif = tmp_path / "gate.sarif"
     args = [
         "gate",
@@ -154,16 +160,29 @@ def test_cli_sarif_output_with_policy_waivers(
         str(sarif),
     ]
     result = run_cli(args)
-    assert "waived: 1 finding(s) by 1 waiver(s)" in result.stdout
-    log = json.loads(sarif.read_text())
-    assert_valid_sarif(sarif_schema_validator, log)
+    return result.stdout, json.loads(sarif.read_text())
+
+
+def test_cli_sarif_output_with_policy_waivers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.chdir(REPO)
+    stdout, log = _cli_sarif_with_policy_waivers(tmp_path)
+    assert "waived: 1 finding(s) by 1 waiver(s)" in stdout
     suppressed = [r for run in log["runs"] for r in run["results"] if r.get("suppressions")]
     assert len(suppressed) == 1
     assert suppressed[0]["suppressions"][0]["justification"].startswith(
         "Password reset is disabled"
     )
     # The B404 waiver of the same policy expired on 2024-12-31: warned, not applied.
-    assert "warning: waiver 2 (rule B404, path app/**) expired on 2024-12-31" in result.stdout
+    assert "warning: waiver 2 (rule B404, path app/**) expired on 2024-12-31" in stdout
+
+
+def test_cli_sarif_output_with_policy_waivers_is_schema_valid(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, sarif_schema_validator: Any
+) -> None:
+    monkeypatch.chdir(REPO)
+    assert_valid_sarif(sarif_schema_validator, _cli_sarif_with_policy_waivers(tmp_path)[1])
 
 
 def test_cli_sarif_output_passes_the_multitool(

@@ -58,17 +58,20 @@ def test_finding_moved_ten_lines_is_unchanged(previous: Path, tmp_path: Path) ->
     assert sqli["locations"][0]["physicalLocation"]["region"]["startLine"] == 25
 
 
-def test_new_updated_and_absent(
-    previous: Path, tmp_path: Path, sarif_schema_validator: Any
-) -> None:
+def _changed_log(previous: Path, tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Convert the shifted report less its first result, with one severity changed and one new
+    result, against `previous`; return the log and the result taken out."""
     doc = json.loads(AFTER.read_text())
     gone = doc["results"].pop(0)
     doc["results"][0]["issue_severity"] = "HIGH"  # B311 was LOW
     doc["results"].append(dict(doc["results"][-1], test_id="B999", issue_text="brand new"))
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps(doc))
-    log = _convert([str(changed), "--baseline", str(previous)], tmp_path / "c.sarif")
-    assert_valid_sarif(sarif_schema_validator, log)
+    return _convert([str(changed), "--baseline", str(previous)], tmp_path / "c.sarif"), gone
+
+
+def test_new_updated_and_absent(previous: Path, tmp_path: Path) -> None:
+    log, gone = _changed_log(previous, tmp_path)
     assert _states(log) == Counter({"unchanged": 16, "updated": 1, "new": 1, "absent": 1})
     results = log["runs"][0]["results"]
     absent = next(r for r in results if r["baselineState"] == "absent")
@@ -76,6 +79,12 @@ def test_new_updated_and_absent(
     assert absent["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == gone["filename"]
     assert next(r for r in results if r["ruleId"] == "B999")["baselineState"] == "new"
     assert next(r for r in results if r["ruleId"] == "B311")["baselineState"] == "updated"
+
+
+def test_new_updated_and_absent_is_schema_valid(
+    previous: Path, tmp_path: Path, sarif_schema_validator: Any
+) -> None:
+    assert_valid_sarif(sarif_schema_validator, _changed_log(previous, tmp_path)[0])
 
 
 def test_absent_findings_do_not_count_and_gitlab_leaves_them_out(previous: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import FIXTURES, run_cli
+from helpers import FIXTURES, REPO, assert_valid_gitlab, repo_relative, run_cli
 
 from sarifkit.model import (
     CodeLocation,
@@ -34,11 +34,6 @@ def _load(path: Path) -> list[Scan]:
     return ScanBundle.model_validate_json(path.read_bytes()).scans
 
 
-def _assert_valid(validator: Callable[[str], Any], kind: str, report: dict[str, Any]) -> None:
-    errors = list(validator(kind.replace("_", "-")).iter_errors(report))
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
-
-
 def _routable_open(scans: list[Scan]) -> int:
     return sum(
         1
@@ -55,16 +50,21 @@ def _no_ci_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("path", BUNDLES, ids=lambda p: p.name)
-def test_fixture_reports_are_valid_and_match_snapshot(
-    path: Path, gitlab_schema_validator: Callable[[str], Any], json_snapshot: Any
-) -> None:
+def test_fixture_reports_match_snapshot(path: Path, json_snapshot: Any) -> None:
     scans = _load(path)
     reports = build_reports(scans)
     for kind, report in reports.items():
-        _assert_valid(gitlab_schema_validator, kind, report)
         assert report["version"] == "15.2.1" and report["scan"]["type"] == kind
     assert sum(len(r["vulnerabilities"]) for r in reports.values()) == _routable_open(scans)
     assert reports == json_snapshot
+
+
+@pytest.mark.parametrize("path", BUNDLES, ids=lambda p: p.name)
+def test_fixture_reports_are_schema_valid(
+    path: Path, gitlab_schema_validator: Callable[[str], Any]
+) -> None:
+    for kind, report in build_reports(_load(path)).items():
+        assert_valid_gitlab(gitlab_schema_validator, kind, report)
 
 
 def test_routing_by_scan_kind_and_location() -> None:
@@ -322,23 +322,32 @@ def test_cvss_pattern_rejects_v4() -> None:
 # --- the command line --------------------------------------------------------------------------
 
 
-def test_cli_writes_sast_report_for_bandit(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    gitlab_schema_validator: Callable[[str], Any],
-    json_snapshot: Any,
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    out = tmp_path / "reports"
-    result = run_cli(["gitlab", str(BANDIT.relative_to(FIXTURES.parent)), "--out-dir", str(out)])
+def _cli_sast_report_for_bandit(out: Path) -> dict[str, Any]:
+    """Run `sarifkit gitlab` on the Bandit fixture from the repo root; return the SAST report."""
+    result = run_cli(["gitlab", repo_relative(BANDIT), "--out-dir", str(out)])
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["gl-sast-report.json"]
     assert "gl-sast-report.json: 18 vulnerabilities" in result.stderr
-    report = json.loads((out / "gl-sast-report.json").read_text())
-    _assert_valid(gitlab_schema_validator, "sast", report)
+    report: dict[str, Any] = json.loads((out / "gl-sast-report.json").read_text())
+    return report
+
+
+def test_cli_writes_sast_report_for_bandit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, json_snapshot: Any
+) -> None:
+    monkeypatch.chdir(REPO)
+    report = _cli_sast_report_for_bandit(tmp_path / "reports")
     raw = json.loads(BANDIT.read_text())["results"]
     assert len(report["vulnerabilities"]) == len(raw)
     assert report == json_snapshot
+
+
+def test_cli_sast_report_for_bandit_is_schema_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gitlab_schema_validator: Callable[[str], Any]
+) -> None:
+    monkeypatch.chdir(REPO)
+    report = _cli_sast_report_for_bandit(tmp_path / "reports")
+    assert_valid_gitlab(gitlab_schema_validator, "sast", report)
 
 
 def test_cli_format_all_writes_code_quality_too(tmp_path: Path) -> None:

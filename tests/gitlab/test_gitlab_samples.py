@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import SAMPLES, sample_files
+from helpers import SAMPLES, assert_valid_gitlab, report_samples
 
 from sarifkit.errors import UnknownFormatError
 from sarifkit.model import ScanKind
@@ -16,8 +16,7 @@ from sarifkit.source import Source
 from sarifkit.writers.codequality import build_codequality
 from sarifkit.writers.gitlab import build_reports
 
-FOLDERS = ("bandit", "safety", "sonarqube", "trivy", "trivy-sbom", "zap")
-SAMPLE_FILES = [path for folder in FOLDERS for path in sample_files(folder)]
+SAMPLE_FILES = report_samples()
 
 
 def _scans_or_skip(path: Path) -> list[Any]:
@@ -37,8 +36,7 @@ def test_sample_reports_validate_with_one_vulnerability_per_open_finding(
     scans = _scans_or_skip(path)
     reports = build_reports(scans)
     for kind, report in reports.items():
-        errors = list(gitlab_schema_validator(kind.replace("_", "-")).iter_errors(report))
-        assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+        assert_valid_gitlab(gitlab_schema_validator, kind, report)
         ids = [v["id"] for v in report["vulnerabilities"]]
         assert len(set(ids)) == len(ids)
     carried = sum(

@@ -11,8 +11,8 @@ import pytest
 from helpers import (
     FIXTURES,
     assert_valid_sarif,
+    recognised_samples,
     run_cli,
-    sample_files,
     sarif_result_count,
 )
 
@@ -47,12 +47,16 @@ def _runs(log: dict[str, Any]) -> list[tuple[str, str]]:
     return [(r["tool"]["driver"]["name"], r["automationDetails"]["id"]) for r in log["runs"]]
 
 
-def test_merge_combines_runs_of_one_tool(tmp_path: Path, sarif_schema_validator: Any) -> None:
-    out = tmp_path / "merged.sarif"
+def _merged(out: Path) -> dict[str, Any]:
+    """Merge the Bandit fixture and its shifted copy into `out`; return the log."""
     result = run_cli(["merge", str(BANDIT), str(SHIFTED), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
-    log = json.loads(out.read_text())
-    assert_valid_sarif(sarif_schema_validator, log)
+    log: dict[str, Any] = json.loads(out.read_text())
+    return log
+
+
+def test_merge_combines_runs_of_one_tool(tmp_path: Path) -> None:
+    log = _merged(tmp_path / "merged.sarif")
     assert _runs(log) == [("Bandit", "bandit-sast/")]
     raw = sum(len(json.loads(p.read_text())["results"]) for p in (BANDIT, SHIFTED))
     assert sarif_result_count(log) == raw
@@ -61,9 +65,13 @@ def test_merge_combines_runs_of_one_tool(tmp_path: Path, sarif_schema_validator:
     assert log["runs"][0]["properties"]["tool"]["sources"] == [str(BANDIT), str(SHIFTED)]
 
 
+def test_merged_log_is_schema_valid(tmp_path: Path, sarif_schema_validator: Any) -> None:
+    assert_valid_sarif(sarif_schema_validator, _merged(tmp_path / "merged.sarif"))
+
+
 def test_merge_passes_multitool(tmp_path: Path, multitool_errors: Any) -> None:
     out = tmp_path / "merged.sarif"
-    assert run_cli(["merge", str(BANDIT), str(SHIFTED), "-o", str(out)]).exit_code == 0
+    _merged(out)
     assert multitool_errors(out) == []
 
 
@@ -93,27 +101,10 @@ def test_merge_bad_input_exits_2_without_output(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1 and "truncated.json" in result.stderr
 
 
-def _recognised_samples() -> list[Path]:
-    from sarifkit.parsers import detect
-
-    from sarifkit.errors import UnknownFormatError
-    from sarifkit.source import Source
-
-    found = []
-    for folder in ("bandit", "safety", "sonarqube", "trivy", "trivy-sbom", "zap"):
-        for path in sample_files(folder):
-            try:
-                detect(Source.read(path))
-            except UnknownFormatError:
-                continue
-            found.append(path)
-    return found
-
-
 def test_merge_of_every_sample_passes_multitool(
     samples: Path, tmp_path: Path, multitool_errors: Any, sarif_schema_validator: Any
 ) -> None:
-    inputs = _recognised_samples()
+    inputs = recognised_samples()
     if not inputs:
         pytest.skip("no parser reads the samples yet")
     out = tmp_path / "all.sarif"

@@ -9,8 +9,9 @@ import pytest
 from helpers import (
     FIXTURES,
     assert_valid_sarif,
-    run_cli,
-    sample_counts,
+    convert_log,
+    parse_fixture,
+    sample_count,
     sample_files,
     sarif_result_count,
 )
@@ -26,37 +27,17 @@ def _raw_results(path: Path) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize("path", BANDIT_FIXTURES, ids=lambda p: p.name)
-def test_fixture_model_snapshot(
-    path: Path, json_snapshot: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    scans = parse_paths([str(path.relative_to(FIXTURES.parent))])
-    assert len(scans) == 1
-    assert len(scans[0].findings) == len(_raw_results(path))
-    assert scans[0].model_dump(mode="json") == json_snapshot
+def test_fixture_model_snapshot(path: Path, json_snapshot: object) -> None:
+    (scan,) = parse_fixture(path)
+    assert len(scan.findings) == len(_raw_results(path))
+    assert scan.model_dump(mode="json") == json_snapshot
 
 
 @pytest.mark.parametrize("path", BANDIT_FIXTURES, ids=lambda p: p.name)
-def test_fixture_sarif_snapshot(
-    path: Path,
-    json_snapshot: object,
-    sarif_schema_validator: object,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    result = run_cli(["convert", str(path.relative_to(FIXTURES.parent))])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
-    assert_valid_sarif(sarif_schema_validator, log)
+def test_fixture_sarif_snapshot(path: Path, json_snapshot: object) -> None:
+    log = convert_log(path)
     assert sarif_result_count(log) == len(_raw_results(path))
     assert log == json_snapshot
-
-
-@pytest.mark.parametrize("path", BANDIT_FIXTURES, ids=lambda p: p.name)
-def test_fixture_passes_multitool(path: Path, tmp_path: Path, multitool_errors: object) -> None:
-    out = tmp_path / "out.sarif"
-    assert run_cli(["convert", str(path), "-o", str(out)]).exit_code == 0
-    assert multitool_errors(out) == []  # type: ignore[operator]
 
 
 def test_fields_are_mapped() -> None:
@@ -93,9 +74,6 @@ def test_fingerprints_are_unique_and_stable() -> None:
 def test_shared_samples_convert_with_every_result(
     path: Path, sarif_schema_validator: object
 ) -> None:
-    result = run_cli(["convert", str(path)])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
+    log = convert_log(path)
     assert_valid_sarif(sarif_schema_validator, log)
-    assert sarif_result_count(log) == len(_raw_results(path))
-    assert sarif_result_count(log) == sample_counts()[f"bandit/{path.name}"]
+    assert sarif_result_count(log) == len(_raw_results(path)) == sample_count(path)

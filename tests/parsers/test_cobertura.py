@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, assert_valid_sarif, run_cli, sarif_result_count
+from helpers import (
+    FIXTURES,
+    assert_convert_rejects,
+    case_ids,
+    convert_log,
+    parse_fixture,
+    run_cli,
+    sarif_result_count,
+)
 from sarifkit.parsers import detect, parse_paths, parse_source
 from sarifkit.parsers.cobertura import CoberturaParser
 
@@ -31,42 +38,19 @@ def _independent_counts(path: Path) -> dict[str, dict[str, int]]:
     return counts
 
 
-def _relative(path: Path) -> str:
-    return str(path.relative_to(FIXTURES.parent))
+@pytest.mark.parametrize("path", COBERTURA_FIXTURES, ids=lambda p: p.name)
+def test_fixture_model_snapshot(path: Path, json_snapshot: object) -> None:
+    (scan,) = parse_fixture(path)
+    assert scan.findings == []
+    assert scan.model_dump(mode="json") == json_snapshot
 
 
 @pytest.mark.parametrize("path", COBERTURA_FIXTURES, ids=lambda p: p.name)
-def test_fixture_model_snapshot(
-    path: Path, json_snapshot: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    scans = parse_paths([_relative(path)])
-    assert len(scans) == 1 and scans[0].findings == []
-    assert scans[0].model_dump(mode="json") == json_snapshot
-
-
-@pytest.mark.parametrize("path", COBERTURA_FIXTURES, ids=lambda p: p.name)
-def test_fixture_sarif_snapshot(
-    path: Path,
-    json_snapshot: object,
-    sarif_schema_validator: object,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    result = run_cli(["convert", _relative(path)])  # no --tool: detected
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
-    assert_valid_sarif(sarif_schema_validator, log)
+def test_fixture_sarif_snapshot(path: Path, json_snapshot: object) -> None:
+    log = convert_log(path)  # no --tool: detected
     assert sarif_result_count(log) == 0
     assert log["runs"][0]["properties"]["metrics"]["coverage"] > 0
     assert log == json_snapshot
-
-
-@pytest.mark.parametrize("path", COBERTURA_FIXTURES, ids=lambda p: p.name)
-def test_fixture_passes_multitool(path: Path, tmp_path: Path, multitool_errors: object) -> None:
-    out = tmp_path / "out.sarif"
-    assert run_cli(["convert", str(path), "-o", str(out)]).exit_code == 0
-    assert multitool_errors(out) == []  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("path", COBERTURA_FIXTURES, ids=lambda p: p.name)
@@ -235,21 +219,12 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "args", "message"), MALFORMED, ids=[f"{c[0]}{c[1]}" for c in MALFORMED]
-)
+@pytest.mark.parametrize(("name", "args", "message"), MALFORMED, ids=case_ids(MALFORMED))
 def test_malformed_input_is_one_line_and_exit_2(
     name: str, args: list[str], message: str, tmp_path: Path
 ) -> None:
-    path = COBERTURA / "malformed" / name
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", *args, str(path), "-o", str(out)])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert str(path) in lines[0] and message in lines[0]
-    assert "root:" not in result.stderr  # nothing of /etc/passwd leaks into the message
-    assert list(tmp_path.iterdir()) == []
+    line = assert_convert_rejects(COBERTURA / "malformed" / name, args, message, tmp_path)
+    assert "root:" not in line  # nothing of /etc/passwd leaks into the message
 
 
 def test_generate_script_names_the_command() -> None:

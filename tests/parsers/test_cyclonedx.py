@@ -11,10 +11,14 @@ from typing import Any
 import pytest
 from helpers import (
     FIXTURES,
-    SAMPLES,
+    assert_convert_rejects,
     assert_valid_sarif,
+    case_ids,
+    convert_log,
+    parse_fixture,
     run_cli,
-    sample_counts,
+    sample_count,
+    sample_detail,
     sample_files,
     sarif_result_count,
 )
@@ -66,14 +70,9 @@ def _raw(path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("path", CDX_FIXTURES, ids=lambda p: p.name)
-def test_fixture_model_snapshot(
-    path: Path, json_snapshot: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    scans = parse_paths([str(path.relative_to(FIXTURES.parent))])
-    assert len(scans) == 1
+def test_fixture_model_snapshot(path: Path, json_snapshot: object) -> None:
+    (scan,) = parse_fixture(path)
     raw = _raw(path)
-    scan = scans[0]
     assert len(scan.findings) == raw["findings"]
     assert {f.rule_id for f in scan.findings} == raw["ids"]
     assert len(scan.components) == raw["components"] == scan.metrics["components"]
@@ -81,42 +80,16 @@ def test_fixture_model_snapshot(
 
 
 @pytest.mark.parametrize("path", CDX_FIXTURES, ids=lambda p: p.name)
-def test_fixture_sarif_snapshot(
-    path: Path,
-    json_snapshot: object,
-    sarif_schema_validator: object,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    result = run_cli(["convert", str(path.relative_to(FIXTURES.parent))])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
-    assert_valid_sarif(sarif_schema_validator, log)
+def test_fixture_sarif_snapshot(path: Path, json_snapshot: object) -> None:
+    log = convert_log(path)
     assert len(log["runs"]) == 1
     assert sarif_result_count(log) == _raw(path)["findings"]
     assert log == json_snapshot
 
 
-@pytest.mark.parametrize("path", CDX_FIXTURES, ids=lambda p: p.name)
-def test_fixture_passes_multitool(path: Path, tmp_path: Path, multitool_errors: object) -> None:
-    out = tmp_path / "out.sarif"
-    assert run_cli(["convert", str(path), "-o", str(out)]).exit_code == 0
-    assert multitool_errors(out) == []  # type: ignore[operator]
-
-
-@pytest.mark.parametrize("path", CDX_FIXTURES, ids=lambda p: p.name)
-def test_detected_without_tool_and_deterministic(path: Path) -> None:
-    assert detect(Source.read(path)).name == "cyclonedx"
-    first = run_cli(["convert", str(path)]).stdout
-    assert first == run_cli(["convert", str(path)]).stdout
-
-
-def test_sbom_without_vulnerabilities_is_a_valid_empty_run(sarif_schema_validator: object) -> None:
-    path = CDX / "cyclonedx-1.4-cyclonedx-py-7.5-venv.json"
-    result = run_cli(["convert", str(path)])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
-    assert_valid_sarif(sarif_schema_validator, log)
+def test_sbom_without_vulnerabilities_is_an_empty_run() -> None:
+    # Schema validity: tests/test_registry.py::test_fixture_converts_to_valid_sarif.
+    log = convert_log(CDX / "cyclonedx-1.4-cyclonedx-py-7.5-venv.json")
     assert log["runs"][0]["results"] == []
     assert log["runs"][0]["properties"]["componentCount"] == 5
 
@@ -194,7 +167,7 @@ def test_vex_states() -> None:
 
 
 def test_suppressions_reach_sarif() -> None:
-    log = json.loads(run_cli(["convert", str(CDX / "cyclonedx-1.6-container-vex.json")]).stdout)
+    log = convert_log(CDX / "cyclonedx-1.6-container-vex.json")
     suppressed = {
         r["ruleId"]: r["suppressions"][0] for r in log["runs"][0]["results"] if "suppressions" in r
     }
@@ -280,13 +253,6 @@ def test_xml_vulnerabilities() -> None:
 # --- Trivy's own SBOMs (../shared/samples/trivy-sbom) ------------------------------------------
 
 
-def _readme_detail(name: str) -> str:
-    for line in (SAMPLES / "README.md").read_text(encoding="utf-8").splitlines():
-        if f"`trivy-sbom/{name}`" in line:
-            return line.split("|")[6]
-    raise AssertionError(f"{name} is not in the samples README")
-
-
 @pytest.mark.parametrize(
     "path", sample_files("trivy-sbom", "cyclonedx-*.json"), ids=lambda p: p.name
 )
@@ -294,17 +260,15 @@ def test_shared_samples_convert_with_every_vulnerability(
     path: Path, sarif_schema_validator: object
 ) -> None:
     assert detect(Source.read(path)).name == "cyclonedx"
-    result = run_cli(["convert", str(path)])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
+    log = convert_log(path)
     assert_valid_sarif(sarif_schema_validator, log)
     raw = _raw(path)
     # count_findings.py counts vulnerabilities; sarifkit emits one result per affected component.
-    assert len(raw["ids"]) == sample_counts()[f"trivy-sbom/{path.name}"]
+    assert len(raw["ids"]) == sample_count(path)
     assert sarif_result_count(log) == raw["findings"]
     assert {r["ruleId"] for r in log["runs"][0]["results"]} == raw["ids"]
-    scan = parse_paths([str(path)])[0]
-    components = int(re.search(r"(\d+) components", _readme_detail(path.name)).group(1))  # type: ignore[union-attr]
+    (scan,) = parse_fixture(path)
+    components = int(re.search(r"(\d+) components", sample_detail(path)).group(1))  # type: ignore[union-attr]
     assert len(scan.components) == components == raw["components"]
 
 
@@ -334,27 +298,17 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "args", "message"), CASES, ids=[f"{c[0]}{c[1]}" for c in CASES])
+@pytest.mark.parametrize(("name", "args", "message"), CASES, ids=case_ids(CASES))
 def test_bad_input_is_one_line_and_exit_2(
     name: str, args: list[str], message: str, tmp_path: Path
 ) -> None:
-    path = MALFORMED / name
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", *args, str(path), "-o", str(out)])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert str(path) in lines[0] and message in lines[0]
-    assert list(tmp_path.iterdir()) == []
+    assert_convert_rejects(MALFORMED / name, args, message, tmp_path)
 
 
 def test_other_sbom_with_tool_cyclonedx_is_refused(tmp_path: Path) -> None:
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", "--tool", "cyclonedx", str(SPDX_FILE), "-o", str(out)])
-    assert result.exit_code == 2 and not out.exists()
-    assert result.stderr.strip() == (
-        f"sarifkit: error: {SPDX_FILE}: does not look like a CycloneDX SBOM report"
-    )
+    message = "does not look like a CycloneDX SBOM report"
+    line = assert_convert_rejects(SPDX_FILE, ["--tool", "cyclonedx"], message, tmp_path)
+    assert line == f"sarifkit: error: {SPDX_FILE}: {message}"
 
 
 def test_external_entity_is_never_expanded() -> None:

@@ -9,17 +9,20 @@ from typing import Any
 import pytest
 from helpers import (
     FIXTURES,
+    assert_convert_rejects,
     assert_valid_sarif,
+    case_ids,
+    convert_log,
+    parse_fixture,
     run_cli,
-    sample_counts,
+    sample_count,
     sample_files,
     sarif_result_count,
 )
-from sarifkit.parsers import detect, parse_paths
+from sarifkit.parsers import parse_paths
 
 from sarifkit import severity
 from sarifkit.model import FindingStatus, Scan, Severity
-from sarifkit.source import Source
 
 SAFETY = FIXTURES / "safety"
 SAFETY_FIXTURES = sorted(p for p in SAFETY.glob("safety-*") if p.suffix in (".json", ".txt"))
@@ -79,11 +82,8 @@ def test_every_variant_has_a_fixture() -> None:
 
 
 @pytest.mark.parametrize("path", SAFETY_FIXTURES, ids=lambda p: p.name)
-def test_fixture_model_snapshot(
-    path: Path, json_snapshot: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    scan = _parse(path.relative_to(FIXTURES.parent))
+def test_fixture_model_snapshot(path: Path, json_snapshot: object) -> None:
+    (scan,) = parse_fixture(path)
     total, ignored = _raw_counts(path)
     assert len(scan.findings) == total
     assert sum(1 for f in scan.findings if f.status is FindingStatus.SUPPRESSED) == ignored
@@ -91,17 +91,8 @@ def test_fixture_model_snapshot(
 
 
 @pytest.mark.parametrize("path", SAFETY_FIXTURES, ids=lambda p: p.name)
-def test_fixture_sarif_snapshot(
-    path: Path,
-    json_snapshot: object,
-    sarif_schema_validator: object,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    result = run_cli(["convert", str(path.relative_to(FIXTURES.parent))])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
-    assert_valid_sarif(sarif_schema_validator, log)
+def test_fixture_sarif_snapshot(path: Path, json_snapshot: object) -> None:
+    log = convert_log(path)
     total, ignored = _raw_counts(path)
     assert sarif_result_count(log) == total
     suppressed = [r for r in log["runs"][0]["results"] if r.get("suppressions")]
@@ -110,18 +101,6 @@ def test_fixture_sarif_snapshot(
         assert res["properties"]["status"] == "suppressed"
         assert all(s["status"] == "accepted" and s["justification"] for s in res["suppressions"])
     assert log == json_snapshot
-
-
-@pytest.mark.parametrize("path", SAFETY_FIXTURES, ids=lambda p: p.name)
-def test_fixture_passes_multitool(path: Path, tmp_path: Path, multitool_errors: object) -> None:
-    out = tmp_path / "out.sarif"
-    assert run_cli(["convert", str(path), "-o", str(out)]).exit_code == 0
-    assert multitool_errors(out) == []  # type: ignore[operator]
-
-
-@pytest.mark.parametrize("path", SAFETY_FIXTURES, ids=lambda p: p.name)
-def test_detected_without_tool(path: Path) -> None:
-    assert detect(Source.read(path)).name == "safety"
 
 
 def test_output_is_deterministic(tmp_path: Path) -> None:
@@ -259,36 +238,25 @@ MALFORMED_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("name", "args", "message"), MALFORMED_CASES, ids=[f"{c[0]}{c[1]}" for c in MALFORMED_CASES]
+    ("name", "args", "message"), MALFORMED_CASES, ids=case_ids(MALFORMED_CASES)
 )
 def test_bad_input_is_one_line_and_exit_2(
     name: str, args: list[str], message: str, tmp_path: Path
 ) -> None:
-    path = MALFORMED / name
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", *args, str(path), "-o", str(out)])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert str(path) in lines[0] and message in lines[0]
-    assert not out.exists()
-    assert list(tmp_path.iterdir()) == []
+    assert_convert_rejects(MALFORMED / name, args, message, tmp_path)
 
 
-def test_other_tool_with_tool_safety() -> None:
+def test_other_tool_with_tool_safety(tmp_path: Path) -> None:
     other = FIXTURES / "bandit" / "bandit-1.9.4-clean.json"
-    result = run_cli(["convert", "--tool", "safety", str(other)])
-    assert result.exit_code == 2
-    assert "does not look like a Safety JSON report" in result.stderr
+    message = "does not look like a Safety JSON report"
+    assert_convert_rejects(other, ["--tool", "safety"], message, tmp_path)
 
 
 @pytest.mark.parametrize("path", sample_files("safety"), ids=lambda p: p.name)
 def test_shared_samples_convert_with_every_vulnerability(
     path: Path, sarif_schema_validator: object
 ) -> None:
-    result = run_cli(["convert", str(path)])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
+    log = convert_log(path)
     assert_valid_sarif(sarif_schema_validator, log)
     total, ignored = _raw_counts(path)
     assert sarif_result_count(log) == total
@@ -296,7 +264,7 @@ def test_shared_samples_convert_with_every_vulnerability(
     # (count_findings.py): that is sarifkit's open findings; the ignored become suppressed ones.
     results = log["runs"][0]["results"]
     open_results = [r for r in results if not r.get("suppressions")]
-    assert len(open_results) == sample_counts()[f"safety/{path.name}"]
+    assert len(open_results) == sample_count(path)
     assert len(results) - len(open_results) == ignored
 
 

@@ -9,9 +9,13 @@ from typing import Any
 import pytest
 from helpers import (
     FIXTURES,
+    assert_convert_rejects,
     assert_valid_sarif,
+    convert_log,
+    parse_fixture,
     run_cli,
-    sample_counts,
+    run_result_counts,
+    sample_count,
     sample_files,
     sarif_result_count,
 )
@@ -58,37 +62,18 @@ def test_every_fixture_has_an_expected_count() -> None:
 
 
 @pytest.mark.parametrize("path", SARIF_FIXTURES, ids=lambda p: p.name)
-def test_fixture_model_snapshot(
-    path: Path, json_snapshot: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    scans = parse_paths([str(path.relative_to(FIXTURES.parent))])
+def test_fixture_model_snapshot(path: Path, json_snapshot: object) -> None:
+    scans = parse_fixture(path)
     assert [len(s.findings) for s in scans] == _raw_counts(path) == EXPECTED_RUNS[path.name]
     assert [s.model_dump(mode="json") for s in scans] == json_snapshot
 
 
 @pytest.mark.parametrize("path", SARIF_FIXTURES, ids=lambda p: p.name)
-def test_fixture_sarif_snapshot(
-    path: Path,
-    json_snapshot: object,
-    sarif_schema_validator: object,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    result = run_cli(["convert", str(path.relative_to(FIXTURES.parent))])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
-    assert_valid_sarif(sarif_schema_validator, log)
+def test_fixture_sarif_snapshot(path: Path, json_snapshot: object) -> None:
+    log = convert_log(path)
     # Every result of every run survives, run by run.
-    assert [len(run["results"]) for run in log["runs"]] == _raw_counts(path)
+    assert run_result_counts(log) == _raw_counts(path)
     assert log == json_snapshot
-
-
-@pytest.mark.parametrize("path", SARIF_FIXTURES, ids=lambda p: p.name)
-def test_fixture_passes_multitool(path: Path, tmp_path: Path, multitool_errors: object) -> None:
-    out = tmp_path / "out.sarif"
-    assert run_cli(["convert", str(path), "-o", str(out)]).exit_code == 0
-    assert multitool_errors(out) == []  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("path", SARIF_FIXTURES, ids=lambda p: p.name)
@@ -342,14 +327,7 @@ MALFORMED_CASES = [
 def test_malformed_is_one_line_and_exit_2(
     name: str, message: str, args: list[str], tmp_path: Path
 ) -> None:
-    path = MALFORMED / name
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", *args, str(path), "-o", str(out)])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert str(path) in lines[0] and message in lines[0]
-    assert list(tmp_path.iterdir()) == []
+    assert_convert_rejects(MALFORMED / name, args, message, tmp_path)
 
 
 SHARED_SARIF = [*sample_files("bandit", "*.sarif"), *sample_files("trivy", "*.sarif.json")]
@@ -360,12 +338,10 @@ def test_shared_samples_convert_with_every_result(
     path: Path, sarif_schema_validator: object
 ) -> None:
     assert detect(Source.read(path)).name == "sarif"
-    result = run_cli(["convert", str(path)])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
+    log = convert_log(path)
     assert_valid_sarif(sarif_schema_validator, log)
-    assert [len(run["results"]) for run in log["runs"]] == _raw_counts(path)
-    assert sarif_result_count(log) == sample_counts()[f"{path.parent.name}/{path.name}"]
+    assert run_result_counts(log) == _raw_counts(path)
+    assert sarif_result_count(log) == sample_count(path)
 
 
 def test_shared_samples_are_found(samples: Path) -> None:

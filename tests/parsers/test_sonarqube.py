@@ -10,9 +10,14 @@ from typing import Any
 import pytest
 from helpers import (
     FIXTURES,
+    Multitool,
+    assert_convert_rejects,
     assert_valid_sarif,
+    case_ids,
+    convert_log,
+    parse_fixture,
     run_cli,
-    sample_counts,
+    sample_count,
     sample_files,
     sarif_result_count,
 )
@@ -33,6 +38,7 @@ CASES = {
     "both-pages": [PAGE_1, PAGE_2],
     "pages-directory": [PAGES_DIR],
 }
+MULTI_INPUT_CASES = ["both-pages", "pages-directory"]
 
 
 def _raw_documents(inputs: list[str]) -> list[dict[str, Any]]:
@@ -96,45 +102,43 @@ def _issues_doc(*issues: dict[str, Any], components: list[Any] | None = None) ->
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_model_snapshot(case: str, json_snapshot: object, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    scans = parse_paths(CASES[case])
+def test_model_snapshot(case: str, json_snapshot: object) -> None:
+    scans = parse_fixture(*CASES[case])
     assert len(scans) == 1
     assert len(scans[0].findings) == len(_raw_items(CASES[case]))
     assert [s.model_dump(mode="json") for s in scans] == json_snapshot
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_sarif_snapshot(
-    case: str,
-    json_snapshot: object,
-    sarif_schema_validator: object,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    result = run_cli(["convert", *CASES[case]])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
-    assert_valid_sarif(sarif_schema_validator, log)
+def test_sarif_snapshot(case: str, json_snapshot: object) -> None:
+    log = convert_log(*CASES[case])
     assert len(log["runs"]) == 1
     assert sarif_result_count(log) == len(_raw_items(CASES[case]))
     assert log == json_snapshot
 
 
-@pytest.mark.parametrize("case", CASES)
+# The single-file cases are checked with every fixture in tests/test_registry.py.
+@pytest.mark.parametrize("case", MULTI_INPUT_CASES)
+def test_sarif_is_schema_valid(case: str, sarif_schema_validator: object) -> None:
+    assert_valid_sarif(sarif_schema_validator, convert_log(*CASES[case]))
+
+
+@pytest.fixture(scope="module")
+def multi_input_multitool_errors(multitool: Multitool) -> dict[str, list[str]]:
+    """Validate the SARIF of the multi-input cases in one Multitool run; the errors per case."""
+    return multitool.errors_of_conversions({case: CASES[case] for case in MULTI_INPUT_CASES})
+
+
+@pytest.mark.parametrize("case", MULTI_INPUT_CASES)
 def test_sarif_passes_multitool(
-    case: str, tmp_path: Path, multitool_errors: object, monkeypatch: pytest.MonkeyPatch
+    case: str, multi_input_multitool_errors: dict[str, list[str]]
 ) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    out = tmp_path / "out.sarif"
-    assert run_cli(["convert", *CASES[case], "-o", str(out)]).exit_code == 0
-    assert multitool_errors(out) == []  # type: ignore[operator]
+    assert multi_input_multitool_errors[case] == []
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_closed_and_suppressed_are_not_open(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    scan = parse_paths(CASES[case])[0]
+def test_closed_and_suppressed_are_not_open(case: str) -> None:
+    (scan,) = parse_fixture(*CASES[case])
     raw = {item["key"]: _expected_status(item) for item in _raw_items(CASES[case])}
     got = {f.properties["key"]: f.status for f in scan.findings}
     assert got == raw
@@ -147,10 +151,10 @@ def test_closed_and_suppressed_are_not_open(case: str, monkeypatch: pytest.Monke
         assert (finding.baseline_state == "absent") == (finding.status is FindingStatus.FIXED)
 
 
-def test_sarif_marks_suppressed_and_fixed_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    result = run_cli(["convert", "fixtures/sonarqube/issues-9.9-pre-mqr-statuses.json"])
-    results = json.loads(result.stdout)["runs"][0]["results"]
+def test_sarif_marks_suppressed_and_fixed_results() -> None:
+    results = convert_log("fixtures/sonarqube/issues-9.9-pre-mqr-statuses.json")["runs"][0][
+        "results"
+    ]
     by_status: dict[str, int] = {}
     for res in results:
         status = res["properties"].get("status", "open")
@@ -562,13 +566,11 @@ def test_shared_samples_convert_with_every_finding(
     path: Path, sarif_schema_validator: object
 ) -> None:
     assert detect(Source.read(path)) is SonarQubeParser
-    result = run_cli(["convert", str(path)])  # no --tool: detected from the content
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
+    log = convert_log(path)  # no --tool: detected from the content
     assert_valid_sarif(sarif_schema_validator, log)
     doc = json.loads(path.read_text(encoding="utf-8"))
     raw = len(doc.get("issues", [])) + len(doc.get("hotspots", []))
-    assert sarif_result_count(log) == raw == sample_counts()[f"sonarqube/{path.name}"]
+    assert sarif_result_count(log) == raw == sample_count(path)
 
 
 def test_shared_official_issue_example(samples: Path) -> None:
@@ -608,20 +610,11 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "args", "message"), MALFORMED, ids=[f"{c[0]}{c[1]}" for c in MALFORMED]
-)
+@pytest.mark.parametrize(("name", "args", "message"), MALFORMED, ids=case_ids(MALFORMED))
 def test_malformed_input_is_one_line_and_exit_2(
     name: str, args: list[str], message: str, tmp_path: Path
 ) -> None:
-    path = SONAR / "malformed" / name
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", *args, str(path), "-o", str(out)])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert str(path) in lines[0] and message in lines[0]
-    assert list(tmp_path.iterdir()) == []
+    assert_convert_rejects(SONAR / "malformed" / name, args, message, tmp_path)
 
 
 def test_a_bad_page_among_good_ones_writes_nothing(tmp_path: Path) -> None:

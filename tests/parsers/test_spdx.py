@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from helpers import (
     FIXTURES,
-    SAMPLES,
+    assert_convert_rejects,
     assert_valid_sarif,
-    run_cli,
-    sample_counts,
+    case_ids,
+    convert_log,
+    parse_fixture,
+    sample_count,
+    sample_detail,
     sample_files,
     sarif_result_count,
 )
@@ -42,46 +45,19 @@ def _raw(path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("path", SPDX_FIXTURES, ids=lambda p: p.name)
-def test_fixture_model_snapshot(
-    path: Path, json_snapshot: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    scans = parse_paths([str(path.relative_to(FIXTURES.parent))])
-    assert len(scans) == 1
+def test_fixture_model_snapshot(path: Path, json_snapshot: object) -> None:
+    (scan,) = parse_fixture(path)
     raw = _raw(path)
-    assert len(scans[0].findings) == raw["findings"] > 0
-    assert len(scans[0].components) == raw["packages"] == scans[0].metrics["components"]
-    assert scans[0].model_dump(mode="json") == json_snapshot
+    assert len(scan.findings) == raw["findings"] > 0
+    assert len(scan.components) == raw["packages"] == scan.metrics["components"]
+    assert scan.model_dump(mode="json") == json_snapshot
 
 
 @pytest.mark.parametrize("path", SPDX_FIXTURES, ids=lambda p: p.name)
-def test_fixture_sarif_snapshot(
-    path: Path,
-    json_snapshot: object,
-    sarif_schema_validator: object,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    result = run_cli(["convert", str(path.relative_to(FIXTURES.parent))])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
-    assert_valid_sarif(sarif_schema_validator, log)
+def test_fixture_sarif_snapshot(path: Path, json_snapshot: object) -> None:
+    log = convert_log(path)
     assert sarif_result_count(log) == _raw(path)["findings"]
     assert log == json_snapshot
-
-
-@pytest.mark.parametrize("path", SPDX_FIXTURES, ids=lambda p: p.name)
-def test_fixture_passes_multitool(path: Path, tmp_path: Path, multitool_errors: object) -> None:
-    out = tmp_path / "out.sarif"
-    assert run_cli(["convert", str(path), "-o", str(out)]).exit_code == 0
-    assert multitool_errors(out) == []  # type: ignore[operator]
-
-
-@pytest.mark.parametrize("path", SPDX_FIXTURES, ids=lambda p: p.name)
-def test_detected_without_tool_and_deterministic(path: Path) -> None:
-    assert detect(Source.read(path)).name == "spdx"
-    first = run_cli(["convert", str(path)]).stdout
-    assert first == run_cli(["convert", str(path)]).stdout
 
 
 def test_spdx_2_2_inventory_licenses_and_security_refs() -> None:
@@ -130,19 +106,12 @@ def test_spdx_2_3_one_finding_per_package_per_id() -> None:
 @pytest.mark.parametrize("path", sample_files("trivy-sbom", "spdx-*.json"), ids=lambda p: p.name)
 def test_shared_samples_convert(path: Path, sarif_schema_validator: object) -> None:
     assert detect(Source.read(path)).name == "spdx"
-    result = run_cli(["convert", str(path)])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
+    log = convert_log(path)
     assert_valid_sarif(sarif_schema_validator, log)
     assert log["runs"][0]["results"] == []
-    assert sarif_result_count(log) == sample_counts()[f"trivy-sbom/{path.name}"] == 0
-    scan = parse_paths([str(path)])[0]
-    detail = next(
-        line.split("|")[6]
-        for line in (SAMPLES / "README.md").read_text(encoding="utf-8").splitlines()
-        if f"`trivy-sbom/{path.name}`" in line
-    )
-    packages = int(re.search(r"(\d+) packages", detail).group(1))  # type: ignore[union-attr]
+    assert sarif_result_count(log) == sample_count(path) == 0
+    (scan,) = parse_fixture(path)
+    packages = int(re.search(r"(\d+) packages", sample_detail(path)).group(1))  # type: ignore[union-attr]
     assert len(scan.components) == packages == _raw(path)["packages"]
     assert scan.tool.name == "trivy" and scan.tool.version == "dev"
 
@@ -161,24 +130,14 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "args", "message"), CASES, ids=[f"{c[0]}{c[1]}" for c in CASES])
+@pytest.mark.parametrize(("name", "args", "message"), CASES, ids=case_ids(CASES))
 def test_bad_input_is_one_line_and_exit_2(
     name: str, args: list[str], message: str, tmp_path: Path
 ) -> None:
-    path = MALFORMED / name
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", *args, str(path), "-o", str(out)])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert str(path) in lines[0] and message in lines[0]
-    assert list(tmp_path.iterdir()) == []
+    assert_convert_rejects(MALFORMED / name, args, message, tmp_path)
 
 
 def test_other_sbom_with_tool_spdx_is_refused(tmp_path: Path) -> None:
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", "--tool", "spdx", str(CDX_FILE), "-o", str(out)])
-    assert result.exit_code == 2 and not out.exists()
-    assert result.stderr.strip() == (
-        f"sarifkit: error: {CDX_FILE}: does not look like a SPDX JSON SBOM report"
-    )
+    message = "does not look like a SPDX JSON SBOM report"
+    line = assert_convert_rejects(CDX_FILE, ["--tool", "spdx"], message, tmp_path)
+    assert line == f"sarifkit: error: {CDX_FILE}: {message}"

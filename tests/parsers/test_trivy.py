@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from helpers import (
     FIXTURES,
-    REPO,
     SAMPLES,
+    assert_convert_rejects,
     assert_valid_sarif,
+    benchmark_generator,
+    convert_log,
+    parse_fixture,
     run_cli,
-    sample_counts,
+    sample_count,
     sample_files,
     sarif_result_count,
 )
@@ -90,44 +91,18 @@ def _findings(name: str) -> list[Any]:
 
 
 @pytest.mark.parametrize("path", TRIVY_FIXTURES, ids=lambda p: p.name)
-def test_fixture_model_snapshot(
-    path: Path, json_snapshot: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    scans = parse_paths([str(path.relative_to(FIXTURES.parent))])
+def test_fixture_model_snapshot(path: Path, json_snapshot: object) -> None:
+    scans = parse_fixture(path)
     findings = [f for scan in scans for f in scan.findings]
     assert (len(findings), sum(not f.is_open for f in findings)) == _raw_count(path)
     assert [scan.model_dump(mode="json") for scan in scans] == json_snapshot
 
 
 @pytest.mark.parametrize("path", TRIVY_FIXTURES, ids=lambda p: p.name)
-def test_fixture_sarif_snapshot(
-    path: Path,
-    json_snapshot: object,
-    sarif_schema_validator: object,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
-    result = run_cli(["convert", str(path.relative_to(FIXTURES.parent))])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
-    assert_valid_sarif(sarif_schema_validator, log)
+def test_fixture_sarif_snapshot(path: Path, json_snapshot: object) -> None:
+    log = convert_log(path)
     assert sarif_result_count(log) == _raw_count(path)[0]
     assert log == json_snapshot
-
-
-@pytest.mark.parametrize("path", TRIVY_FIXTURES, ids=lambda p: p.name)
-def test_fixture_passes_multitool(path: Path, tmp_path: Path, multitool_errors: object) -> None:
-    out = tmp_path / "out.sarif"
-    assert run_cli(["convert", str(path), "-o", str(out)]).exit_code == 0
-    assert multitool_errors(out) == []  # type: ignore[operator]
-
-
-@pytest.mark.parametrize("path", TRIVY_FIXTURES, ids=lambda p: p.name)
-def test_fixture_is_detected_and_output_is_deterministic(path: Path) -> None:
-    assert detect(Source.read(path)) is TrivyParser
-    first = run_cli(["convert", str(path)]).stdout
-    assert first == run_cli(["convert", str(path)]).stdout
 
 
 @pytest.mark.parametrize(
@@ -429,12 +404,9 @@ def test_shared_samples_convert_with_every_finding(
     path: Path, sarif_schema_validator: object
 ) -> None:
     assert detect(Source.read(path)) is TrivyParser
-    result = run_cli(["convert", str(path)])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
+    log = convert_log(path)
     assert_valid_sarif(sarif_schema_validator, log)
-    assert sarif_result_count(log) == _raw_count(path)[0]
-    assert sarif_result_count(log) == sample_counts()[f"trivy/{path.name}"]
+    assert sarif_result_count(log) == _raw_count(path)[0] == sample_count(path)
 
 
 def test_shared_samples_are_present_where_shared_is() -> None:
@@ -466,29 +438,14 @@ MALFORMED = [
 def test_malformed_report_is_one_line_and_exit_2(
     name: str, message: str, tool: list[str], tmp_path: Path
 ) -> None:
-    path = TRIVY / "malformed" / name
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", *tool, str(path), "-o", str(out)])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert str(path) in lines[0] and message in lines[0]
-    assert list(tmp_path.iterdir()) == []
+    assert_convert_rejects(TRIVY / "malformed" / name, tool, message, tmp_path)
 
 
 # -- the benchmark generator --------------------------------------------------------------------
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_trivy", REPO / "benchmarks" / "gen_trivy.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_generated_report_loses_no_finding(tmp_path: Path) -> None:
-    generator = _generator()
+    generator = benchmark_generator("trivy")
     assert generator.BASELINE == "orjson"
     report = tmp_path / "big.json"
     generator.generate(report, 3000, seed=7)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
 from helpers import (
     FIXTURES,
-    REPO,
+    Multitool,
+    assert_convert_rejects,
     assert_valid_sarif,
+    benchmark_generator,
+    case_ids,
+    convert_log,
+    parse_fixture,
     run_cli,
-    sample_counts,
+    sample_count,
     sample_files,
     sarif_result_count,
 )
@@ -55,10 +57,6 @@ def _instance_locations(scan: Scan) -> list[int]:
     ]
 
 
-def _relative(path: Path) -> str:
-    return str(path.relative_to(REPO))
-
-
 def test_every_variant_has_a_fixture() -> None:
     names = {p.name for p in ZAP_FIXTURES}
     assert names == {
@@ -72,14 +70,9 @@ def test_every_variant_has_a_fixture() -> None:
 
 
 @pytest.mark.parametrize("path", ZAP_FIXTURES, ids=lambda p: p.name)
-def test_fixture_model_snapshot(
-    path: Path, json_snapshot: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(REPO)
-    scans = parse_paths([_relative(path)])
-    assert len(scans) == 1
+def test_fixture_model_snapshot(path: Path, json_snapshot: object) -> None:
+    (scan,) = parse_fixture(path)
     raw = _raw_alerts(path)
-    scan = scans[0]
     # One finding per alert per site, and one location per instance, in report order.
     assert [f.properties["site"] for f in scan.findings] == [site for site, _ in raw]
     assert _instance_locations(scan) == [count for _, count in raw]
@@ -88,31 +81,10 @@ def test_fixture_model_snapshot(
 
 
 @pytest.mark.parametrize("path", ZAP_FIXTURES, ids=lambda p: p.name)
-def test_fixture_sarif_snapshot(
-    path: Path,
-    json_snapshot: object,
-    sarif_schema_validator: object,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(REPO)
-    result = run_cli(["convert", _relative(path)])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(result.stdout)
-    assert_valid_sarif(sarif_schema_validator, log)
+def test_fixture_sarif_snapshot(path: Path, json_snapshot: object) -> None:
+    log = convert_log(path)
     assert sarif_result_count(log) == len(_raw_alerts(path))
     assert log == json_snapshot
-
-
-@pytest.mark.parametrize("path", ZAP_FIXTURES, ids=lambda p: p.name)
-def test_fixture_passes_multitool(path: Path, tmp_path: Path, multitool_errors: object) -> None:
-    out = tmp_path / "out.sarif"
-    assert run_cli(["convert", str(path), "-o", str(out)]).exit_code == 0
-    assert multitool_errors(out) == []  # type: ignore[operator]
-
-
-@pytest.mark.parametrize("path", ZAP_FIXTURES, ids=lambda p: p.name)
-def test_fixture_is_detected(path: Path) -> None:
-    assert detect(Source.read(path)) is ZapParser
 
 
 def test_output_is_byte_identical_on_rerun(tmp_path: Path) -> None:
@@ -391,28 +363,19 @@ MALFORMED_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("name", "args", "message"), MALFORMED_CASES, ids=[f"{c[0]}{c[1]}" for c in MALFORMED_CASES]
+    ("name", "args", "message"), MALFORMED_CASES, ids=case_ids(MALFORMED_CASES)
 )
 def test_bad_input_is_one_line_and_exit_2(
     name: str, args: list[str], message: str, tmp_path: Path
 ) -> None:
-    path = MALFORMED / name
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", *args, str(path), "-o", str(out)])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert str(path) in lines[0] and message in lines[0]
-    assert "root:" not in lines[0]  # the external entity was never read
-    assert list(tmp_path.iterdir()) == []
+    line = assert_convert_rejects(MALFORMED / name, args, message, tmp_path)
+    assert "root:" not in line  # the external entity was never read
 
 
 def test_other_tools_report_is_refused_with_tool_zap(tmp_path: Path) -> None:
     path = FIXTURES / "bandit" / "bandit-1.9.4-sample-app.json"
-    result = run_cli(["convert", "--tool", "zap", str(path), "-o", str(tmp_path / "o.sarif")])
-    assert result.exit_code == 2
-    assert "does not look like a OWASP ZAP XML/JSON report" in result.stderr
-    assert list(tmp_path.iterdir()) == []
+    message = "does not look like a OWASP ZAP XML/JSON report"
+    assert_convert_rejects(path, ["--tool", "zap"], message, tmp_path)
 
 
 def test_other_xml_is_not_zap() -> None:
@@ -422,16 +385,8 @@ def test_other_xml_is_not_zap() -> None:
     assert ZapParser.recognizes(source)
 
 
-def _gen_zap() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_zap", REPO / "benchmarks" / "gen_zap.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_benchmark_generator_is_seeded_and_complete(tmp_path: Path) -> None:
-    gen = _gen_zap()
+    gen = benchmark_generator("zap")
     assert gen.BASELINE == "lxml"
     first, second = tmp_path / "a.xml", tmp_path / "b.xml"
     gen.generate(first, 1200, seed=3)
@@ -445,18 +400,30 @@ def test_benchmark_generator_is_seeded_and_complete(tmp_path: Path) -> None:
     assert sum(len(f.locations) for f in scan.findings) == 1200
 
 
-@pytest.mark.parametrize("path", sample_files("zap"), ids=lambda p: p.name)
+ZAP_SAMPLES = sample_files("zap")
+
+
+@pytest.fixture(scope="module")
+def sample_multitool_errors(multitool: Multitool) -> dict[Path, list[str]]:
+    """Validate the SARIF of every ZAP sample in one Multitool run; the errors per sample."""
+    return multitool.errors_of_conversions({path: [path] for path in ZAP_SAMPLES})
+
+
+@pytest.mark.parametrize("path", ZAP_SAMPLES, ids=lambda p: p.name)
 def test_shared_samples_convert_with_every_alert(
-    path: Path, sarif_schema_validator: object, multitool_errors: Any, tmp_path: Path
+    path: Path, sarif_schema_validator: object
 ) -> None:
     assert detect(Source.read(path)) is ZapParser
-    out = tmp_path / "out.sarif"
-    result = run_cli(["convert", str(path), "-o", str(out)])
-    assert result.exit_code == 0, result.stderr
-    log = json.loads(out.read_text(encoding="utf-8"))
+    log = convert_log(path)
     assert_valid_sarif(sarif_schema_validator, log)
     raw = _raw_alerts(path)
-    assert sarif_result_count(log) == len(raw) == sample_counts()[f"zap/{path.name}"]
-    scan = parse_paths([str(path)])[0]
+    assert sarif_result_count(log) == len(raw) == sample_count(path)
+    (scan,) = parse_fixture(path)
     assert _instance_locations(scan) == [count for _, count in raw]
-    assert multitool_errors(out) == []
+
+
+@pytest.mark.parametrize("path", ZAP_SAMPLES, ids=lambda p: p.name)
+def test_shared_samples_pass_multitool(
+    path: Path, sample_multitool_errors: dict[Path, list[str]]
+) -> None:
+    assert sample_multitool_errors[path] == []
