@@ -10,9 +10,10 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from sarifkit._version import __version__
 from sarifkit.errors import SarifkitError
@@ -25,15 +26,59 @@ EXIT_ERROR = 2
 
 
 class _Group(click.Group):
-    """A click group that turns sarifkit's own errors into one line on stderr and exit 2."""
+    """A click group that turns every error into one line on stderr and exit 2.
+
+    sarifkit's own errors and click's usage errors (unknown option or command, bad value,
+    missing report) print ``sarifkit: error: <message>``: click alone would print a usage line
+    and a hint around the error. Bare ``sarifkit`` still prints its help, as click does.
+    """
+
+    class OneLineError(click.ClickException):
+        """A click error shown as one ``sarifkit: error:`` line, exit 2."""
+
+        exit_code = EXIT_ERROR
+
+        def show(self, file: IO[Any] | None = None) -> None:
+            """Print the one line on stderr."""
+            click.echo(f"sarifkit: error: {self.format_message()}", file=file, err=True)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """Parse the group's own options (outside `invoke`); their errors become one line."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise self.one_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; sarifkit's errors and click's usage errors become one line."""
         try:
             return super().invoke(ctx)
         except SarifkitError as exc:
             logger.debug("failure details", exc_info=True)
             click.echo(f"sarifkit: error: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
+        except click.ClickException as exc:
+            raise self.one_line(exc) from None
+
+    @classmethod
+    def one_line(cls, exc: click.ClickException) -> click.ClickException:
+        """Return `exc` as a one-line error naming the command, or as is when it shows help."""
+        if isinstance(exc, (cls.OneLineError, NoArgsIsHelpError)):
+            return exc
+        logger.debug("usage error", exc_info=exc)
+        text = " ".join(exc.format_message().split())
+        ctx = exc.ctx if isinstance(exc, click.UsageError) else None
+        if ctx is not None:
+            command = ctx.command_path.partition(" ")[2]
+            text = f"{command}: {text}" if command else text
+            text += f" (see '{ctx.command_path} --help')"
+        return cls.OneLineError(text)
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -70,6 +115,12 @@ TOOL_OPTION: _Decorator = click.option(
     help="Read every report with this parser instead of detecting the format.",
 )
 REPORTS_ARGUMENT: _Decorator = click.argument("reports", nargs=-1, metavar="[REPORT ...]")
+BASELINE_OPTION: _Decorator = click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Previous SARIF log: mark findings new, unchanged, updated or absent against it.",
+)
 
 
 def read_reports(reports: tuple[str, ...], tool: str | None) -> list[Any]:
@@ -93,12 +144,7 @@ def read_reports(reports: tuple[str, ...], tool: str | None) -> list[Any]:
     help="sarif: SARIF 2.1.0 log; findings: sarifkit's findings model as JSON.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
-@click.option(
-    "--baseline",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Previous SARIF log: mark findings new, unchanged, updated or absent against it.",
-)
+@BASELINE_OPTION
 def convert(
     reports: tuple[str, ...],
     tool: str | None,
