@@ -10,7 +10,8 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from sarifkit.parsers.base import Parser
+from pydantic import ValidationError
+from sarifkit.parsers.base import Parser, gc_paused
 
 from sarifkit.errors import InputError, ParseError, UnknownFormatError
 from sarifkit.fingerprint import assign_fingerprints
@@ -69,24 +70,50 @@ def detect(source: Source) -> type[Parser]:
 
 def parse_source(source: Source, tool: str | None = None) -> list[Scan]:
     """Parse `source` with the parser for `tool`, or the detected one; fingerprint every finding."""
-    parser_cls = get_parser(tool) if tool else detect(source)
-    if tool and not parser_cls.recognizes(source):
+    return _parse(_parser_for(source, tool), source)
+
+
+def _parser_for(source: Source, tool: str | None) -> type[Parser]:
+    """Return the parser for `tool` once it recognises `source`, or the detected parser."""
+    if not tool:
+        return detect(source)
+    parser_cls = get_parser(tool)
+    if not parser_cls.recognizes(source):
         if source.first_char in "{[":
             source.json()
         elif source.first_char == "<":
             source.xml()
         raise ParseError(f"{source.name}: does not look like a {parser_cls.formats} report")
+    return parser_cls
+
+
+def _parse(parser_cls: type[Parser], source: Source) -> list[Scan]:
+    """Parse `source` with `parser_cls`, turning shape errors into `ParseError`; fingerprint."""
+    # Recognition is over and no parser reads a JSON report's raw bytes again: they go before
+    # the findings are built, which lowers the peak memory by the size of the report.
+    source.release_bytes()
     try:
-        scans = parser_cls().parse(source)
+        with gc_paused():
+            scans = parser_cls().parse(source)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         # Parsers walk untrusted documents; a shape they did not expect is bad input, not a bug
         # worth a traceback. The message keeps the exception text for the user to act on.
         raise ParseError(
-            f"{source.name}: malformed {parser_cls.formats} report: {type(exc).__name__}: {exc}"
+            f"{source.name}: malformed {parser_cls.formats} report: {_one_line(exc)}"
         ) from exc
     for scan in scans:
         assign_fingerprints(scan)
     return scans
+
+
+def _one_line(exc: Exception) -> str:
+    """Return the gist of `exc` on one line: pydantic's first error, or the message's first line."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {first['msg']} (got {first.get('input')!r:.60})"
+    lines = str(exc).splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:
@@ -117,8 +144,8 @@ def parse_paths(paths: Iterable[str], tool: str | None = None) -> list[Scan]:
     order: list[tuple[str, int]] = []
     for path in expand_paths(paths):
         source = Source.read(path)
-        parser_cls = get_parser(tool) if tool else detect(source)
-        scans = parse_source(source, parser_cls.name)
+        parser_cls = _parser_for(source, tool)
+        scans = _parse(parser_cls, source)
         source.release()
         for scan in scans:
             grouped.setdefault(parser_cls.name, []).append(scan)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -44,6 +46,23 @@ class Parser(ABC):
     def error(self, source: Source, problem: str) -> ParseError:
         """Return a `ParseError` that names the file and this parser's format."""
         return ParseError(f"{source.name}: not a valid {self.formats} report: {problem}")
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block, restoring it afterwards.
+
+    Findings hold no reference cycles, so while a parser builds hundreds of thousands of them the
+    collector only rescans live objects: on a 500k-instance ZAP report it took two thirds of the
+    time. The CLI runs without it altogether; this keeps library callers fast as well.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def drain(items: list[Any]) -> Iterator[Any]:

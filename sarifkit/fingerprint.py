@@ -17,10 +17,7 @@ from sarifkit.model import CodeLocation, Finding, Location, PackageLocation, Sca
 def location_key(location: Location) -> str:
     """Return the part of a location that identifies it without depending on line numbers."""
     if isinstance(location, CodeLocation):
-        text = " ".join(location.snippet.split()) if location.snippet else ""
-        # Without a snippet the line number is all that tells two findings in one file apart.
-        where = text if text else f"line:{location.start_line}"
-        return f"code|{location.image or ''}|{location.path}|{where}"
+        return code_key(location.path, location.start_line, location.snippet, location.image)
     if isinstance(location, PackageLocation):
         place = location.image or location.manifest or location.path or ""
         return f"pkg|{place}|{location.ecosystem or ''}|{location.name}|{location.version or ''}"
@@ -29,10 +26,32 @@ def location_key(location: Location) -> str:
     raise TypeError(f"unknown location type {type(location).__name__}")
 
 
+def code_key(path: str, start_line: int | None, snippet: str | None, image: str | None) -> str:
+    """Return `location_key` of a code location from its fields."""
+    text = " ".join(snippet.split()) if snippet else ""
+    # Without a snippet the line number is all that tells two findings in one file apart.
+    where = text if text else f"line:{start_line}"
+    return f"code|{image or ''}|{path}|{where}"
+
+
+def base_fingerprint(tool: str, rule_id: str, first_location_key: str) -> str:
+    """Return the fingerprint `assign_fingerprints` gives a finding before counting repeats.
+
+    `tool` is the scan's tool name in lower case, `first_location_key` the `location_key` of the
+    finding's first location ("nowhere" without one). A parser that has these at hand may set the
+    result as the finding's fingerprint while building it: the outcome is the same.
+    """
+    key = f"{tool}|{rule_id}|{first_location_key}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _first_location_key(finding: Finding) -> str:
+    return location_key(finding.locations[0]) if finding.locations else "nowhere"
+
+
 def finding_key(tool: str, finding: Finding) -> str:
     """Return the text a finding's fingerprint hashes."""
-    first = location_key(finding.locations[0]) if finding.locations else "nowhere"
-    return f"{tool}|{finding.rule_id}|{first}"
+    return f"{tool}|{finding.rule_id}|{_first_location_key(finding)}"
 
 
 def assign_fingerprints(scan: Scan) -> None:
@@ -40,13 +59,14 @@ def assign_fingerprints(scan: Scan) -> None:
     seen: dict[str, int] = {}
     tool = scan.tool.name.lower()
     for finding in scan.findings:
-        if finding.fingerprint:
-            base = finding.fingerprint
-        else:
-            base = hashlib.sha256(finding_key(tool, finding).encode("utf-8")).hexdigest()[:32]
+        given = finding.fingerprint
+        base = given or base_fingerprint(tool, finding.rule_id, _first_location_key(finding))
         count = seen.get(base, 0) + 1
         seen[base] = count
-        finding.fingerprint = base if count == 1 else f"{base}:{count}"
+        fingerprint = base if count == 1 else f"{base}:{count}"
+        # Assigning a model field costs more than the rest of the loop: skip it when unchanged.
+        if fingerprint != given:
+            finding.fingerprint = fingerprint
 
 
 def digest(parts: Iterable[str]) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from io import FileIO
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -23,6 +24,8 @@ STDIN_NAME = "<stdin>"
 #: Reports larger than this are refused before they are read; `SARIFKIT_MAX_INPUT_BYTES` changes it.
 DEFAULT_MAX_INPUT_BYTES = 2 * 1024**3
 _UTF8_BOM = b"\xef\xbb\xbf"
+#: Raw bytes kept once a report is decoded as JSON: more than the format sniffing reads.
+_HEAD_BYTES = 65536
 
 
 def max_input_bytes() -> int:
@@ -39,12 +42,15 @@ def max_input_bytes() -> int:
 class Source:
     """One report's bytes with cached, safe decoders; `name` is the path shown in messages."""
 
-    def __init__(self, name: str, data: bytes) -> None:
+    def __init__(self, name: str, data: bytes, *, bom_skipped: bool = False) -> None:
+        """Hold `data`, without its UTF-8 BOM; `bom_skipped` says the reader left it out already."""
         self.name = name
-        self.data = data[len(_UTF8_BOM) :] if data.startswith(_UTF8_BOM) else data
+        strip = not bom_skipped and data.startswith(_UTF8_BOM)
+        self.data = data[len(_UTF8_BOM) :] if strip else data
         self._json: Any = None
         self._json_done = False
         self._xml: Any = None
+        self._head_only = False
 
     @classmethod
     def read(cls, path: str | Path) -> Source:
@@ -54,7 +60,8 @@ class Source:
         """
         limit = max_input_bytes()
         if str(path) == "-":
-            data = sys.stdin.buffer.read(limit + 1)
+            skipped = _skip_bom(sys.stdin.buffer)
+            data = sys.stdin.buffer.read(limit + 1 - skipped)
             name = STDIN_NAME
         else:
             name = str(path)
@@ -65,7 +72,9 @@ class Source:
                 size = p.stat().st_size
                 if size > limit:
                     raise InputError(f"{name}: {size} bytes is over the {limit}-byte input limit")
-                data = p.read_bytes()
+                with p.open("rb", buffering=0) as stream:
+                    skipped = _skip_file_bom(stream)
+                    data = stream.read()
             except FileNotFoundError:
                 raise InputError(f"{name}: no such file") from None
             except PermissionError:
@@ -74,12 +83,12 @@ class Source:
                 raise InputError(f"{name}: is a directory, not a report") from None
             except OSError as exc:
                 raise InputError(f"{name}: cannot be read: {exc.strerror or exc}") from None
-        if len(data) > limit:
+        if skipped + len(data) > limit:
             raise InputError(f"{name}: over the {limit}-byte input limit")
         # isspace() stops at the first other byte; strip() would copy a 200 MB report.
-        if not data or data.isspace():
+        if not skipped and (not data or data.isspace()):
             raise InputError(f"{name}: is empty")
-        return cls(name, data)
+        return cls(name, data, bom_skipped=bool(skipped))
 
     @property
     def first_char(self) -> str:
@@ -115,6 +124,7 @@ class Source:
     def xml(self) -> Any:
         """Return the root element of the report parsed as XML, safely; raise `InputError` if not."""
         if self._xml is None:
+            self._check_whole()
             from sarifkit.safe_xml import parse_xml
 
             self._xml = parse_xml(self.data, self.name)
@@ -126,16 +136,58 @@ class Source:
 
     def text(self) -> str:
         """Return the report as UTF-8 text; raise `InputError` if it is not valid UTF-8."""
+        self._check_whole()
         try:
             return self.data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"{self.name}: is not UTF-8 text (byte {exc.start})") from None
+
+    def release_bytes(self) -> None:
+        """Keep only the head of the raw bytes once the report is decoded as JSON.
+
+        JSON parsers read the decoded document, and format sniffing reads the first few KiB;
+        the rest of the bytes, as large as the report, would only add to the peak memory.
+        """
+        if self._json_done and len(self.data) > _HEAD_BYTES:
+            self.data = self.data[:_HEAD_BYTES]
+            self._head_only = True
+
+    def _check_whole(self) -> None:
+        if self._head_only:
+            raise RuntimeError(f"{self.name}: the raw bytes were released after JSON decoding")
 
     def release(self) -> None:
         """Drop the raw bytes and decoded documents once parsed, to keep peak memory low."""
         self.data = b""
         self._json = None
         self._xml = None
+
+
+def _skip_file_bom(stream: FileIO) -> int:
+    """Seek past a UTF-8 BOM at the start of an unbuffered file; return the bytes skipped.
+
+    Unbuffered, the file's read() then makes one bytes object of the rest of the file, where
+    slicing the BOM off would copy the whole report. A pipe (``<(...)``), which cannot seek back,
+    leaves the BOM to `Source` to strip.
+    """
+    if not stream.seekable():
+        return 0
+    skipped = len(_UTF8_BOM) if stream.read(len(_UTF8_BOM)) == _UTF8_BOM else 0
+    stream.seek(skipped)
+    return skipped
+
+
+def _skip_bom(stream: BinaryIO) -> int:
+    """Read past a UTF-8 BOM at the start of buffered `stream`; return the bytes skipped.
+
+    Skipping it as the report is read spares the copy of the whole report that slicing it off
+    the bytes would make. A stream that cannot show its first bytes without reading them (no
+    ``peek``, or a pipe that has fewer ready) leaves the BOM to `Source` to strip.
+    """
+    peek = getattr(stream, "peek", None)
+    if peek is None or peek(len(_UTF8_BOM))[: len(_UTF8_BOM)] != _UTF8_BOM:
+        return 0
+    return len(stream.read(len(_UTF8_BOM)))
 
 
 def _short(exc: Exception) -> str:
