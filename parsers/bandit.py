@@ -14,9 +14,11 @@ from typing import Any
 from sarifkit.parsers.base import Parser, as_int, drain, parse_time
 
 from sarifkit import severity
+from sarifkit.fingerprint import base_fingerprint, code_key
 from sarifkit.model import (
     Confidence,
     Finding,
+    Identifier,
     Notification,
     Rule,
     Scan,
@@ -25,6 +27,9 @@ from sarifkit.model import (
 )
 from sarifkit.source import Source
 
+_TOOL = "Bandit"
+#: The tool name as fingerprints hash it (`assign_fingerprints` lower-cases the scan's).
+_TOOL_KEY = _TOOL.lower()
 _INFO_URI = "https://bandit.readthedocs.io/"
 # Bandit's JSON has no version field, but its documentation links are versioned: /en/1.9.4/.
 _VERSION_IN_URL = re.compile(r"/en/(\d+\.\d+(?:\.\d+)?)/")
@@ -49,13 +54,16 @@ _MAPPED = frozenset(
 
 
 class BanditParser(Parser):
-    """Reads Bandit's JSON report."""
+    """Reads Bandit's JSON report, and its xunit-style XML report."""
 
     name = "bandit"
-    formats = "Bandit JSON"
+    formats = "Bandit JSON or XML"
 
     @classmethod
     def recognizes(cls, source: Source) -> bool:
+        """Return whether `source` is Bandit JSON (results, metrics, errors) or Bandit XML."""
+        if source.is_xml():
+            return _XML_ROOT.match(source.data[:4096].lstrip()) is not None
         if not source.is_json():
             return False
         doc = source.json()
@@ -67,12 +75,24 @@ class BanditParser(Parser):
         )
 
     def parse(self, source: Source) -> list[Scan]:
+        """Return the one SAST scan of a Bandit report."""
+        if source.is_xml():
+            return [self._scan(source, _xml_results(self, source), {})]
+        return [self._scan(source, *self._json_results(source))]
+
+    def _json_results(self, source: Source) -> tuple[list[Any], dict[str, Any]]:
+        """Return the raw results of a JSON report and the rest of the document."""
         doc = source.json()
         if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
             raise self.error(source, "no 'results' list")
+        return doc["results"], doc
+
+    def _scan(self, source: Source, results: list[Any], doc: dict[str, Any]) -> Scan:
+        """Return the scan of `results`; `doc` holds the JSON report's errors and metrics."""
         rules: dict[str, Rule] = {}
-        version = _version(doc["results"])
-        findings = [self._finding(raw, rules) for raw in drain(doc["results"])]
+        self._identifiers: dict[tuple[str, str, str | None], Identifier] = {}
+        version = _version(results)
+        findings = [self._finding(raw, rules) for raw in drain(results)]
         notifications = [
             Notification(
                 level="error",
@@ -84,7 +104,7 @@ class BanditParser(Parser):
         ]
         generated = parse_time(doc.get("generated_at"))
         scan = Scan(
-            tool=Tool(name="Bandit", version=version, vendor="PyCQA", information_uri=_INFO_URI),
+            tool=Tool(name=_TOOL, version=version, vendor="PyCQA", information_uri=_INFO_URI),
             kind=ScanKind.SAST,
             source=source.name,
             started_at=generated,
@@ -94,15 +114,18 @@ class BanditParser(Parser):
             metrics=_metrics(doc.get("metrics")),
             rules=sorted(rules.values(), key=lambda r: r.id),
             findings=findings,
-            properties={"metrics": doc.get("metrics") or {}},
+            properties={"metrics": doc["metrics"]} if doc.get("metrics") else {},
         )
-        return [scan]
+        return scan
 
     def _finding(self, raw: dict[str, Any], rules: dict[str, Rule]) -> Finding:
         test_id = sys.intern(str(raw["test_id"]))
         cwe = raw.get("issue_cwe") or {}
         cwe_id = as_int(cwe.get("id")) if isinstance(cwe, dict) else None
         more_info = raw.get("more_info")
+        if isinstance(more_info, str):
+            # One copy of each link, not one per finding: the references keep it.
+            more_info = sys.intern(more_info)
         if test_id not in rules:
             rules[test_id] = _rule(raw, cwe_id)
         line = as_int(raw.get("line_number"))
@@ -111,17 +134,18 @@ class BanditParser(Parser):
         end_col = as_int(raw.get("end_col_offset"))
         start_line = line_range[0] if line_range else line
         end_line = line_range[-1] if line_range else line
-        identifiers: list[dict[str, Any]] = [
-            {"type": "bandit_test_id", "value": test_id, "url": more_info}
-        ]
+        path = sys.intern(str(raw["filename"]))
+        snippet = _flagged_line(raw.get("code"), line)
+        identifiers = [self._identifier("bandit_test_id", test_id, more_info)]
         if cwe_id:
-            identifiers.append({"type": "cwe", "value": f"CWE-{cwe_id}", "url": cwe.get("link")})
+            identifiers.append(self._identifier("cwe", f"CWE-{cwe_id}", cwe.get("link")))
         # One validation of nested dicts is about half the cost of building each model in turn,
         # which matters at 500k findings.
         return Finding.model_validate(
             {
                 "rule_id": test_id,
-                "title": str(raw.get("issue_text") or test_id),
+                # Bandit's texts repeat from finding to finding: keep one copy of each.
+                "title": sys.intern(str(raw.get("issue_text") or test_id)),
                 "severity": severity.lookup(severity.BANDIT, raw.get("issue_severity")),
                 "confidence": severity.BANDIT_CONFIDENCE.get(
                     str(raw.get("issue_confidence")).upper(), Confidence.UNKNOWN
@@ -129,7 +153,7 @@ class BanditParser(Parser):
                 "locations": [
                     {
                         "kind": "code",
-                        "path": sys.intern(str(raw["filename"])),
+                        "path": path,
                         "start_line": start_line,
                         "end_line": end_line,
                         "start_column": col + 1 if col is not None else None,
@@ -137,14 +161,70 @@ class BanditParser(Parser):
                         "end_column": (
                             end_col + 1 if end_col is not None and end_line == start_line else None
                         ),
-                        "snippet": _flagged_line(raw.get("code"), line),
+                        "snippet": snippet,
                     }
                 ],
                 "identifiers": identifiers,
                 "references": [more_info] if more_info else [],
+                "fingerprint": _fingerprint(test_id, path, start_line, snippet),
                 "properties": _remaining(raw),
             }
         )
+
+    def _identifier(self, kind: str, value: str, url: object) -> Identifier | dict[str, Any]:
+        """Return the identifier `kind`/`value`/`url`, one shared object per distinct triple.
+
+        Every finding of a Bandit test has the same identifiers; sharing them saves their
+        validation and about 1 KB a finding. A `url` that is not a string (hostile input) is
+        returned as a dict, for the finding's validation to refuse as before.
+        """
+        if url is not None and not isinstance(url, str):
+            return {"type": kind, "value": value, "url": url}
+        key = (kind, value, url)
+        identifier = self._identifiers.get(key)
+        if identifier is None:
+            identifier = self._identifiers[key] = Identifier(type=kind, value=value, url=url)
+        return identifier
+
+
+# Bandit's XML formatter writes `<testsuite name="bandit" ...>` as the root element.
+_XML_ROOT = re.compile(rb'(?:<\?xml[^>]*\?>\s*)?<testsuite\b[^>]*\bname="bandit"')
+# The text of each <error>: "Test ID: B602 Severity: HIGH Confidence: HIGH", an optional
+# "CWE: CWE-78 (link)" line, the issue text, then "Location file:line".
+_XML_HEADER = re.compile(r"Test ID: (\S+) Severity: (\S+) Confidence: (\S+)")
+_XML_CWE = re.compile(r"^CWE: CWE-(\d+) \((\S+)\)$", re.MULTILINE)
+_XML_LOCATION = re.compile(r"^Location (.+):(\d+)\s*$", re.MULTILINE)
+
+
+def _xml_results(parser: BanditParser, source: Source) -> list[dict[str, Any]]:
+    """Return the XML report's test cases as the JSON report's result dicts.
+
+    The XML carries no columns, code context, metrics or parse errors: those stay empty.
+    """
+    root = source.xml()
+    results = []
+    for number, case in enumerate(root.iter("testcase")):
+        error = case.find("error")
+        text = error.text if error is not None and error.text else ""
+        header = _XML_HEADER.search(text)
+        where = _XML_LOCATION.search(text)
+        if error is None or header is None or where is None:
+            raise parser.error(source, f"testcase {number} has no Bandit issue text")
+        cwe = _XML_CWE.search(text)
+        results.append(
+            {
+                "test_id": header.group(1),
+                "test_name": case.get("name"),
+                "issue_severity": header.group(2),
+                "issue_confidence": header.group(3),
+                "issue_cwe": {"id": int(cwe.group(1)), "link": cwe.group(2)} if cwe else None,
+                "issue_text": error.get("message"),
+                "filename": where.group(1),
+                "line_number": int(where.group(2)),
+                "more_info": error.get("more_info"),
+            }
+        )
+    return results
 
 
 def _version(results: list[Any]) -> str | None:
@@ -178,6 +258,17 @@ def _rule(raw: dict[str, Any], cwe_id: int | None) -> Rule:
     )
 
 
+def _fingerprint(test_id: str, path: str, start_line: object, snippet: str | None) -> str:
+    """Return the fingerprint `assign_fingerprints` would give the finding, or "" to leave it so.
+
+    Worked out here, while the values are at hand, rather than in a second walk over every
+    finding. A start line that validation would still convert (not an int) is left to it.
+    """
+    if start_line is not None and type(start_line) is not int:
+        return ""
+    return base_fingerprint(_TOOL_KEY, test_id, code_key(path, start_line, snippet, None))
+
+
 def _flagged_line(code: object, line: int | None) -> str | None:
     """Return the text of the flagged line from Bandit's numbered ``code`` context."""
     if not isinstance(code, str) or line is None:
@@ -191,10 +282,16 @@ def _flagged_line(code: object, line: int | None) -> str | None:
 
 def _remaining(raw: dict[str, Any]) -> dict[str, Any]:
     """Return the result's fields that the model has no place for, plus the context code."""
-    kept = {key: value for key, value in raw.items() if key not in _MAPPED}
+    # Bandit writes no other keys: the subset test (in C) saves walking every key per finding.
+    if raw.keys() <= _MAPPED:
+        kept: dict[str, Any] = {}
+    else:
+        kept = {key: value for key, value in raw.items() if key not in _MAPPED}
     for key in ("test_name", "code", "line_range"):
         if key in raw:
             kept[key] = raw[key]
+    if isinstance(kept.get("test_name"), str):
+        kept["test_name"] = sys.intern(kept["test_name"])  # one copy per test, not per finding
     return kept
 
 

@@ -64,6 +64,7 @@ from sarifkit.model import (
     Confidence,
     Cvss,
     Finding,
+    FindingCategory,
     FindingStatus,
     Fix,
     Identifier,
@@ -1105,6 +1106,9 @@ def _restore_sarifkit_fields(finding: Finding, props: dict[str, Any]) -> None:
     status = props.get("status")
     if isinstance(status, str) and status in FindingStatus._value2member_map_:
         finding.status = FindingStatus(status)
+    category = props.get("category")
+    if isinstance(category, str) and category in FindingCategory._value2member_map_:
+        finding.category = FindingCategory(category)
 
 
 def _conversion_tool(run: dict[str, Any]) -> str | None:

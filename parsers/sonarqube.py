@@ -17,6 +17,10 @@ holds fewer issues than ``paging.total`` says the search matched gets a warning 
   flow. SonarQube lists a flow from the primary location back to where it starts (the plugin
   API's ``NewIssue.addFlow``); SARIF thread flows run in execution order, so their steps are
   reversed.
+* Category: ``type`` VULNERABILITY, BUG, CODE_SMELL (or, without ``type``, the first impacted
+  quality of SECURITY, RELIABILITY, MAINTAINABILITY) gives vulnerability, bug or code smell; an
+  issue with neither is a code smell, as most rules are; hotspots are hotspots. Only
+  vulnerabilities and hotspots are security findings.
 * Severity: the worst ``impacts[]`` severity of software quality SECURITY if the issue has one,
   else its worst impact of any quality, else the legacy ``severity`` (tables ``SONAR_IMPACT``
   and ``SONAR`` in `sarifkit.severity`). Hotspots: ``vulnerabilityProbability``
@@ -63,6 +67,7 @@ from sarifkit.fingerprint import assign_fingerprints, digest
 from sarifkit.model import (
     CodeLocation,
     Finding,
+    FindingCategory,
     FindingStatus,
     Identifier,
     Notification,
@@ -336,7 +341,11 @@ class _Context:
         minutes = _effort_minutes(raw.get("effort") or raw.get("debt"))
         if minutes is not None:
             properties["effort_minutes"] = minutes
-        return self._finding(raw, rule_id, path, status, suppressions, properties, _severity(raw))
+        finding = self._finding(
+            raw, rule_id, path, status, suppressions, properties, _severity(raw)
+        )
+        finding.category = _issue_category(raw)
+        return finding
 
     def hotspot(self, raw: dict[str, Any]) -> Finding:
         """Return the finding of one security hotspot."""
@@ -348,7 +357,9 @@ class _Context:
         status, suppressions = _hotspot_status(raw)
         properties = {k: v for k, v in raw.items() if k not in _HOTSPOT_MAPPED}
         level = severity.lookup(severity.SONAR_HOTSPOT, raw.get("vulnerabilityProbability"))
-        return self._finding(raw, rule_id, path, status, suppressions, properties, level)
+        finding = self._finding(raw, rule_id, path, status, suppressions, properties, level)
+        finding.category = FindingCategory.HOTSPOT
+        return finding
 
     def _finding(
         self,
@@ -388,6 +399,35 @@ class _Context:
         ids.extend(_owasp(rule.properties.get("securityStandards")))
         ids.extend(_owasp(rule.tags))
         self._rule_ids[rule_id] = _unique(ids)
+
+
+_TYPE_CATEGORY = {
+    "VULNERABILITY": FindingCategory.VULNERABILITY,
+    "BUG": FindingCategory.BUG,
+    "CODE_SMELL": FindingCategory.CODE_SMELL,
+    "SECURITY_HOTSPOT": FindingCategory.HOTSPOT,
+}
+# Without the legacy `type` (deprecated in 10.x), the impacted software quality tells the same.
+_QUALITY_CATEGORY = {
+    "SECURITY": FindingCategory.VULNERABILITY,
+    "RELIABILITY": FindingCategory.BUG,
+    "MAINTAINABILITY": FindingCategory.CODE_SMELL,
+}
+
+
+def _issue_category(raw: dict[str, Any]) -> FindingCategory:
+    """Return an issue's category from its `type`, else from the qualities its impacts hit."""
+    found = _TYPE_CATEGORY.get(str(raw.get("type") or "").upper())
+    if found is not None:
+        return found
+    impacts = raw.get("impacts")
+    if not isinstance(impacts, list):
+        impacts = []
+    qualities = {str(i.get("softwareQuality")).upper() for i in impacts if isinstance(i, dict)}
+    for quality in ("SECURITY", "RELIABILITY", "MAINTAINABILITY"):
+        if quality in qualities:
+            return _QUALITY_CATEGORY[quality]
+    return FindingCategory.CODE_SMELL
 
 
 def _api(doc: object) -> str | None:

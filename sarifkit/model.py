@@ -73,6 +73,26 @@ class ScanKind(StrEnum):
     COVERAGE = "coverage"
 
 
+class FindingCategory(StrEnum):
+    """What sort of problem a finding is; only vulnerabilities and hotspots are security issues.
+
+    Quality findings (bugs and code smells, from SonarQube) and license findings travel with the
+    rest but are not security alerts: GitLab gets them in Code Quality only, SARIF marks them
+    without ``security-severity``, and the gate reports them as metrics.
+    """
+
+    VULNERABILITY = "vulnerability"
+    HOTSPOT = "hotspot"
+    BUG = "bug"
+    CODE_SMELL = "code_smell"
+    LICENSE = "license"
+
+    @property
+    def is_security(self) -> bool:
+        """Return whether findings of this category are security issues."""
+        return self in (FindingCategory.VULNERABILITY, FindingCategory.HOTSPOT)
+
+
 class FindingStatus(StrEnum):
     """Whether a finding still counts: only `open` findings count towards the score and gate."""
 
@@ -192,6 +212,7 @@ class Finding(Model):
     description: str | None = None
     severity: Severity
     confidence: Confidence = Confidence.UNKNOWN
+    category: FindingCategory = FindingCategory.VULNERABILITY
     locations: list[Location] = Field(default_factory=list)
     related_locations: list[Location] = Field(default_factory=list)
     code_flows: list[list[Location]] = Field(default_factory=list)

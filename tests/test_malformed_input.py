@@ -24,9 +24,12 @@ CASES = [
     ("other.xml", [], "not a report sarifkit recognises"),
     ("billion-laughs.xml", [], "DOCTYPE is refused"),
     ("external-entity.xml", [], "DOCTYPE is refused"),
-    ("other-tool.json", ["--tool", "bandit"], "does not look like a Bandit JSON report"),
-    ("bandit-result-without-test-id.json", [], "malformed Bandit JSON report: KeyError"),
-    ("bandit-result-not-object.json", [], "malformed Bandit JSON report"),
+    ("other-tool.json", ["--tool", "bandit"], "does not look like a Bandit JSON or XML report"),
+    ("bandit-result-without-test-id.json", [], "malformed Bandit JSON or XML report: KeyError"),
+    ("bandit-result-not-object.json", [], "malformed Bandit JSON or XML report"),
+    ("bandit-xml-without-issue-text.xml", [], "testcase 0 has no Bandit issue text"),
+    # A pydantic validation error is folded to its first error on the one line.
+    ("bandit-more-info-not-text.json", [], "help_uri: Input should be a valid string (got 5)"),
 ]
 
 

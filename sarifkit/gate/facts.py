@@ -2,11 +2,13 @@
 
 Classes of finding (`FindingClass`):
 
-* ``vulnerability`` – every finding of a security scan; the only class the score and the
-  severity checks count.
-* ``hotspot`` – a SonarQube security hotspot: code to review, not a confirmed flaw.
-* ``bug``, ``code_smell`` – SonarQube issues of those types: quality, reported as metrics.
-* ``license`` – a finding of a license scan: the compliance policies judge it.
+* ``vulnerability`` – a security finding; the only class the score and the severity checks
+  count.
+* ``hotspot`` – a security hotspot (SonarQube): code to review, not a confirmed flaw.
+* ``bug``, ``code_smell`` – quality findings (SonarQube): reported as metrics.
+* ``license`` – a license finding, or any finding of a license scan: compliance policies judge it.
+
+The class is the finding's `FindingCategory`, which its parser sets.
 """
 
 from __future__ import annotations
@@ -32,28 +34,12 @@ _CVE = re.compile(r"CVE-\d{4}-\d{4,}", re.IGNORECASE)
 _CWE = re.compile(r"(?:CWE-)?(\d+)", re.IGNORECASE)
 _PACKAGE_SEPARATORS = re.compile(r"[-_.]+")
 
-# SonarQube's issue types, under the property names a parser may keep them as.
-_SONAR_TYPE_KEYS = ("type", "issue_type", "sonar_type")
-_HOTSPOT_KEYS = ("vulnerabilityProbability", "vulnerability_probability", "securityCategory")
-
 
 def finding_class(scan: Scan, finding: Finding) -> FindingClass:
-    """Return the class of `finding` in `scan` (see the module docstring)."""
+    """Return the class of `finding` in `scan`: its category, or license for a license scan."""
     if scan.kind is ScanKind.LICENSE:
         return "license"
-    if "sonar" not in scan.tool.name.lower():
-        return "vulnerability"
-    props = finding.properties
-    if props.get("hotspot") is True or any(key in props for key in _HOTSPOT_KEYS):
-        return "hotspot"
-    kind = next((str(props[k]).upper() for k in _SONAR_TYPE_KEYS if props.get(k)), "")
-    if kind in ("SECURITY_HOTSPOT", "HOTSPOT"):
-        return "hotspot"
-    if kind == "CODE_SMELL":
-        return "code_smell"
-    if kind == "BUG":
-        return "bug"
-    return "vulnerability"
+    return finding.category.value
 
 
 def is_false_positive(finding: Finding) -> bool:

@@ -22,7 +22,15 @@ from typing import Any
 
 import orjson
 
-from sarifkit.model import CodeLocation, Finding, PackageLocation, Scan, Severity, WebLocation
+from sarifkit.model import (
+    CodeLocation,
+    Finding,
+    FindingCategory,
+    PackageLocation,
+    Scan,
+    Severity,
+    WebLocation,
+)
 from sarifkit.output import write_bytes
 from sarifkit.writers.gitlab_common import Notes, cut, line_range, unique_digest
 
@@ -39,6 +47,16 @@ SEVERITIES = {
 }
 #: GitLab shows the description in one line of the merge request widget.
 MAX_DESCRIPTION = 1000
+
+
+# Code Climate's category names (the spec's fixed list) for each kind of finding.
+_CATEGORIES = {
+    FindingCategory.VULNERABILITY: "Security",
+    FindingCategory.HOTSPOT: "Security",
+    FindingCategory.BUG: "Bug Risk",
+    FindingCategory.CODE_SMELL: "Clarity",
+    FindingCategory.LICENSE: "Compatibility",
+}
 
 
 def build_codequality(scans: list[Scan]) -> list[dict[str, Any]]:
@@ -75,7 +93,7 @@ def _issue(
         "type": "issue",
         "check_name": finding.rule_id,
         "description": description,
-        "categories": ["Security"],
+        "categories": [_CATEGORIES[finding.category]],
         "engine_name": scan.tool.name,
         "fingerprint": _fingerprint(scan, finding, seen),
         "severity": SEVERITIES[finding.severity],

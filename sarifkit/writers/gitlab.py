@@ -114,6 +114,12 @@ def route(scans: list[Scan], notes: Notes) -> dict[str, _Report]:
             if not finding.is_open:
                 skipped[finding.status.value] = skipped.get(finding.status.value, 0) + 1
                 continue
+            if not finding.category.is_security:
+                notes.add(
+                    f"{finding.category.value} findings are not security findings; "
+                    "Code Quality (--format codequality) carries them"
+                )
+                continue
             target = report_type_for(scan, finding)
             if target is None:
                 notes.add(f"{scan.kind.value} findings have no GitLab security report type")

@@ -12,6 +12,7 @@ from sarifkit.model import (
     CodeLocation,
     Confidence,
     Finding,
+    FindingCategory,
     FindingStatus,
     Fix,
     Identifier,
@@ -55,6 +56,7 @@ class Build:
         fixed: Sequence[str] = (),
         properties: dict[str, Any] | None = None,
         suppressed_by: str | None = None,
+        category: FindingCategory = FindingCategory.VULNERABILITY,
     ) -> Finding:
         """Return one finding: in a package when `package` is given, else in `path`."""
         Build.counter += 1
@@ -84,6 +86,7 @@ class Build:
             else [],
             baseline_state=baseline,
             properties=properties or {},
+            category=category,
         )
 
     def scan(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from sarifkit.gate import EnvironmentChoice, Policy, Verdict, assess, decide
-from sarifkit.model import Confidence, FindingStatus, Scan, ScanKind
+from sarifkit.model import Confidence, FindingCategory, FindingStatus, Scan, ScanKind
 
 TODAY = date(2025, 5, 1)
 
@@ -99,11 +99,13 @@ DEFAULT_DECISION: list[tuple[str, Case, list[str]]] = [
             b.scan("license", [b.finding("critical")]),
             b.scan(
                 "sast",
-                [b.finding("high", properties={"securityCategory": "sql-injection"})],
+                [b.finding("high", category=FindingCategory.HOTSPOT)],
                 tool="SonarQube",
             ),
             b.scan(
-                "sast", [b.finding("critical", properties={"type": "CODE_SMELL"})], tool="SonarQube"
+                "sast",
+                [b.finding("critical", category=FindingCategory.CODE_SMELL)],
+                tool="SonarQube",
             ),
         ),
         [],
@@ -272,10 +274,10 @@ def test_sonarqube_issue_types_are_counted_apart(build: Any) -> None:
     sonar = build.scan(
         "sast",
         [
-            build.finding("high", properties={"type": "CODE_SMELL"}),
-            build.finding("medium", properties={"type": "BUG"}),
-            build.finding("medium", properties={"vulnerabilityProbability": "MEDIUM"}),
-            build.finding("high", properties={"type": "VULNERABILITY"}),
+            build.finding("high", category=FindingCategory.CODE_SMELL),
+            build.finding("medium", category=FindingCategory.BUG),
+            build.finding("medium", category=FindingCategory.HOTSPOT),
+            build.finding("high", category=FindingCategory.VULNERABILITY),
         ],
         tool="SonarQube",
     )

@@ -55,6 +55,49 @@ def test_fields_are_mapped() -> None:
     assert multi.locations[0].end_line == multi.properties["line_range"][-1]  # type: ignore[union-attr]
 
 
+def test_xml_report_gives_the_json_reports_findings() -> None:
+    xml_path = FIXTURES / "bandit" / "bandit-1.9.4-sample-app.xml"
+    json_path = FIXTURES / "bandit" / "bandit-1.9.4-sample-app.json"
+    (from_xml,) = parse_fixture(xml_path)
+    (from_json,) = parse_fixture(json_path)
+    assert from_xml.tool == from_json.tool
+    assert (
+        len(from_xml.findings) == xml_path.read_text().count("<testcase") == len(from_json.findings)
+    )
+    # The XML has no line ranges: each finding sits on the JSON result's `line_number`.
+    expected = sorted(
+        (
+            r["test_id"],
+            r["issue_severity"].lower(),
+            r["issue_confidence"].lower(),
+            r["filename"],
+            r["line_number"],
+            f"CWE-{r['issue_cwe']['id']}",
+        )  # fmt: skip
+        for r in _raw_results(json_path)
+    )
+    found = sorted(
+        (
+            f.rule_id,
+            f.severity.value,
+            f.confidence.value,
+            f.locations[0].path,
+            f.locations[0].start_line,
+            *f.identifier_values("cwe"),
+        )  # fmt: skip
+        for f in from_xml.findings
+    )
+    assert found == expected
+
+
+def test_xml_model_and_sarif_snapshot(json_snapshot: object) -> None:
+    path = FIXTURES / "bandit" / "bandit-1.9.4-sample-app.xml"
+    (scan,) = parse_fixture(path)
+    log = convert_log(path)
+    assert sarif_result_count(log) == len(scan.findings)
+    assert {"model": scan.model_dump(mode="json"), "sarif": log} == json_snapshot
+
+
 def test_old_bandit_without_cwe_or_columns() -> None:
     path = FIXTURES / "bandit" / "bandit-1.6.2-sample-app.json"
     scan = parse_paths([str(path)])[0]
@@ -77,3 +120,10 @@ def test_shared_samples_convert_with_every_result(
     log = convert_log(path)
     assert_valid_sarif(sarif_schema_validator, log)
     assert sarif_result_count(log) == len(_raw_results(path)) == sample_count(path)
+
+
+@pytest.mark.parametrize("path", sample_files("bandit", "*.xml"), ids=lambda p: p.name)
+def test_shared_xml_samples_convert_with_every_test_case(path: Path) -> None:
+    log = convert_log(path)
+    cases = path.read_text(encoding="utf-8").count("<testcase")
+    assert sarif_result_count(log) == cases == sample_count(path)
