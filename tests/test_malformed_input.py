@@ -28,6 +28,10 @@ CASES = [
     ("bandit-result-without-test-id.json", [], "malformed Bandit JSON or XML report: KeyError"),
     ("bandit-result-not-object.json", [], "malformed Bandit JSON or XML report"),
     ("bandit-xml-without-issue-text.xml", [], "testcase 0 has no Bandit issue text"),
+    ("bandit-xml-billion-laughs.xml", [], "DOCTYPE is refused (EntitiesForbidden)"),
+    ("bandit-xml-billion-laughs.xml", ["--tool", "bandit"], "DOCTYPE is refused"),
+    ("bandit-xml-external-entity.xml", [], "DOCTYPE is refused (EntitiesForbidden)"),
+    ("bandit-xml-external-entity.xml", ["--tool", "bandit"], "DOCTYPE is refused"),
     # A pydantic validation error is folded to its first error on the one line.
     ("bandit-more-info-not-text.json", [], "help_uri: Input should be a valid string (got 5)"),
 ]
