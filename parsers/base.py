@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -113,3 +114,19 @@ def as_int(value: object) -> int | None:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     return None
+
+
+def purl_ecosystem(purl: str | None) -> str | None:
+    """Return the package type of a purl (``pkg:npm/...`` gives ``npm``), or None."""
+    if not purl or not purl.startswith("pkg:"):
+        return None
+    return sys.intern(purl[4:].lstrip("/").split("/", 1)[0].lower()) or None
+
+
+def inventory_metrics(components: int, licenses: int, vulnerabilities: int) -> dict[str, float]:
+    """Return an SBOM scan's metrics: components, distinct licenses, distinct vulnerability ids."""
+    return {
+        "components": float(components),
+        "licenses": float(licenses),
+        "vulnerabilities": float(vulnerabilities),
+    }

@@ -33,7 +33,15 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sarifkit.parsers.base import Parser, as_int, as_str, drain, parse_time
+from sarifkit.parsers.base import (
+    Parser,
+    as_int,
+    as_str,
+    drain,
+    inventory_metrics,
+    parse_time,
+    purl_ecosystem,
+)
 
 from sarifkit import severity
 from sarifkit.errors import InputError
@@ -142,11 +150,7 @@ class CycloneDxParser(Parser):
             target=target,
             started_at=timestamp,
             ended_at=timestamp,
-            metrics={
-                "components": float(len(components)),
-                "licenses": float(len(licenses)),
-                "vulnerabilities": float(len(rules)),
-            },
+            metrics=inventory_metrics(len(components), len(licenses), len(rules)),
             rules=sorted(rules.values(), key=lambda r: r.id),
             findings=findings,
             components=components,
@@ -314,7 +318,7 @@ class _Inventory:
         return PackageLocation(
             name=component.name,
             version=component.version,
-            ecosystem=_ecosystem(component.purl),
+            ecosystem=purl_ecosystem(component.purl),
             purl=component.purl,
             manifest=path or self.manifest,
             image=self.image,
@@ -556,13 +560,6 @@ def _properties(raw: object) -> dict[str, str]:
         if name and value and name not in found:
             found[name] = value
     return found
-
-
-def _ecosystem(purl: str | None) -> str | None:
-    """Return the package type of a purl (``pkg:npm/...`` gives ``npm``)."""
-    if not purl or not purl.startswith("pkg:"):
-        return None
-    return sys.intern(purl[4:].lstrip("/").split("/", 1)[0].lower()) or None
 
 
 def _interned(value: object) -> str | None:

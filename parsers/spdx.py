@@ -24,7 +24,14 @@ import re
 import sys
 from typing import Any
 
-from sarifkit.parsers.base import Parser, as_str, drain, parse_time
+from sarifkit.parsers.base import (
+    Parser,
+    as_str,
+    drain,
+    inventory_metrics,
+    parse_time,
+    purl_ecosystem,
+)
 
 from sarifkit.model import (
     Component,
@@ -103,11 +110,7 @@ class SpdxParser(Parser):
             target=as_str(doc.get("name")),
             started_at=created,
             ended_at=created,
-            metrics={
-                "components": float(len(components)),
-                "licenses": float(len(licenses)),
-                "vulnerabilities": float(len(rules)),
-            },
+            metrics=inventory_metrics(len(components), len(licenses), len(rules)),
             rules=sorted(rules.values(), key=lambda r: r.id),
             findings=findings,
             components=components,
@@ -160,7 +163,7 @@ class SpdxParser(Parser):
         location = PackageLocation(
             name=component.name,
             version=component.version,
-            ecosystem=_ecosystem(component.purl),
+            ecosystem=purl_ecosystem(component.purl),
             purl=component.purl,
             manifest=source.name,
         )
@@ -253,12 +256,6 @@ def _licenses(raw: dict[str, Any]) -> list[str]:
         if value and value.upper() not in _NO_LICENSE and value not in found:
             found.append(sys.intern(value))
     return found
-
-
-def _ecosystem(purl: str | None) -> str | None:
-    if not purl or not purl.startswith("pkg:"):
-        return None
-    return sys.intern(purl[4:].lstrip("/").split("/", 1)[0].lower()) or None
 
 
 def _tool(creators: object) -> Tool:
