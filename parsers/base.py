@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -114,6 +115,22 @@ def as_int(value: object) -> int | None:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     return None
+
+
+def as_float(value: object) -> float | None:
+    """Return `value` (a number or numeric text such as ``"4.3"``) as a finite float, else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def as_dict(value: object) -> dict[str, Any]:
+    """Return `value` when it is a JSON object, else {}: optional sub-objects are read leniently."""
+    return value if isinstance(value, dict) else {}
 
 
 def purl_ecosystem(purl: str | None) -> str | None:

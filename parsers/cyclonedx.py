@@ -35,6 +35,8 @@ from typing import Any
 
 from sarifkit.parsers.base import (
     Parser,
+    as_dict,
+    as_float,
     as_int,
     as_str,
     drain,
@@ -184,7 +186,7 @@ class CycloneDxParser(Parser):
         rules: dict[str, Rule],
     ) -> list[Finding]:
         """Return one finding per affected component of one vulnerability."""
-        vuln_source = _obj(raw.get("source"))
+        vuln_source = as_dict(raw.get("source"))
         source_name = as_str(vuln_source.get("name"))
         vid = sys.intern(
             as_str(raw.get("id")) or as_str(raw.get("bom-ref")) or f"vulnerability-{number + 1}"
@@ -194,11 +196,13 @@ class CycloneDxParser(Parser):
         cwes = sorted({n for n in (_as_int(c) for c in raw.get("cwes") or []) if n})
         description = as_str(raw.get("description")) or as_str(raw.get("detail"))
         advisories = [
-            url for url in (as_str(_obj(a).get("url")) for a in raw.get("advisories") or []) if url
+            url
+            for url in (as_str(as_dict(a).get("url")) for a in raw.get("advisories") or [])
+            if url
         ]
         if vid not in rules:
             rules[vid] = _rule(vid, description, cwes, advisories, vuln_source, worst)
-        analysis = _obj(raw.get("analysis"))
+        analysis = as_dict(raw.get("analysis"))
         state = as_str(analysis.get("state"))
         status = _CLOSED_STATES.get(state or "", FindingStatus.OPEN)
         suppressions = (
@@ -232,7 +236,7 @@ class CycloneDxParser(Parser):
             ]
         findings = []
         for affect in affects:
-            affect = _obj(affect)
+            affect = as_dict(affect)
             ref = as_str(affect.get("ref"))
             location = inventory.location(ref)
             props = dict(extras, bom_ref=ref)
@@ -334,8 +338,8 @@ def _severity(ratings: list[Any], source_name: str | None) -> tuple[Severity, st
     own: tuple[Severity, str | None] = (Severity.UNKNOWN, None)
     wanted = source_name.lower() if source_name else None
     for raw in ratings:
-        rating = _obj(raw)
-        rated_by = as_str(_obj(rating.get("source")).get("name"))
+        rating = as_dict(raw)
+        rated_by = as_str(as_dict(rating.get("source")).get("name"))
         level = _rating_severity(rating)
         # A source may rate twice (CVSS v2 and v3.1, say); the worse of its ratings counts.
         if wanted and rated_by and rated_by.lower() == wanted and level.rank > own[0].rank:
@@ -352,7 +356,7 @@ def _rating_severity(rating: dict[str, Any]) -> Severity:
         return severity.lookup(severity.CYCLONEDX, word)
     method = str(rating.get("method") or "").lower()
     if method in _CVSS_VERSIONS or not method:
-        return severity.from_cvss(_as_float(rating.get("score")))
+        return severity.from_cvss(as_float(rating.get("score")))
     return Severity.UNKNOWN
 
 
@@ -360,9 +364,9 @@ def _cvss(ratings: list[Any]) -> list[Cvss]:
     """Return the CVSS ratings, in the order given."""
     found = []
     for raw in ratings:
-        rating = _obj(raw)
+        rating = as_dict(raw)
         version = _CVSS_VERSIONS.get(str(rating.get("method") or "").lower())
-        score = _as_float(rating.get("score"))
+        score = as_float(rating.get("score"))
         vector = as_str(rating.get("vector"))
         if version is None or (score is None and vector is None):
             continue
@@ -371,7 +375,7 @@ def _cvss(ratings: list[Any]) -> list[Cvss]:
                 version=version,
                 vector=vector,
                 score=score,
-                source=as_str(_obj(rating.get("source")).get("name")),
+                source=as_str(as_dict(rating.get("source")).get("name")),
             )
         )
     return found
@@ -384,12 +388,12 @@ def _identifiers(
     found = [Identifier(type=_id_type(vid, source_name), value=vid)]
     seen = {vid}
     for ref in raw.get("references") or []:
-        ref = _obj(ref)
+        ref = as_dict(ref)
         alias = as_str(ref.get("id"))
         if alias is None or alias in seen:
             continue
         seen.add(alias)
-        ref_source = _obj(ref.get("source"))
+        ref_source = as_dict(ref.get("source"))
         found.append(
             Identifier(
                 type=_id_type(alias, as_str(ref_source.get("name"))),
@@ -422,7 +426,7 @@ def _reference_urls(raw: dict[str, Any]) -> list[str]:
     """Return the URLs of the sources of ``references[]`` (aliases in other databases)."""
     urls = []
     for ref in raw.get("references") or []:
-        url = as_str(_obj(_obj(ref).get("source")).get("url"))
+        url = as_str(as_dict(as_dict(ref).get("source")).get("url"))
         if url:
             urls.append(url)
     return urls
@@ -514,15 +518,15 @@ def _tool(tools: object) -> tuple[Tool, list[str]]:
         entries = tools
     elif isinstance(tools, dict):  # 1.5+: {components: [...], services: [...]}
         entries = [*(tools.get("components") or []), *(tools.get("services") or [])]
-    described = [_obj(e) for e in entries if as_str(_obj(e).get("name"))]
+    described = [as_dict(e) for e in entries if as_str(as_dict(e).get("name"))]
     names = [f"{e['name']} {e.get('version') or ''}".strip() for e in described]
     if not described:
         return Tool(name="CycloneDX"), names
     first = described[0]
     vendor = (
         as_str(first.get("vendor"))
-        or as_str(_obj(first.get("manufacturer")).get("name"))
-        or as_str(_obj(first.get("supplier")).get("name"))
+        or as_str(as_dict(first.get("manufacturer")).get("name"))
+        or as_str(as_dict(first.get("supplier")).get("name"))
         or as_str(first.get("publisher"))
         or as_str(first.get("group"))
     )
@@ -539,8 +543,8 @@ def _licenses(raw: object) -> list[str]:
     """Return a component's licenses: SPDX ids, free-text names and expressions, in order."""
     found: list[str] = []
     for entry in raw if isinstance(raw, list) else []:
-        entry = _obj(entry)
-        license_ = _obj(entry.get("license"))
+        entry = as_dict(entry)
+        license_ = as_dict(entry.get("license"))
         value = (
             as_str(entry.get("expression"))
             or as_str(license_.get("id"))
@@ -555,7 +559,7 @@ def _properties(raw: object) -> dict[str, str]:
     """Return ``properties[]`` as a dict, keeping the first value of a repeated name."""
     found: dict[str, str] = {}
     for prop in raw if isinstance(raw, list) else []:
-        prop = _obj(prop)
+        prop = as_dict(prop)
         name, value = as_str(prop.get("name")), as_str(prop.get("value"))
         if name and value and name not in found:
             found[name] = value
@@ -567,24 +571,8 @@ def _interned(value: object) -> str | None:
     return sys.intern(text) if text else None
 
 
-def _obj(value: object) -> dict[str, Any]:
-    """Return `value` if it is an object, else {}: optional sub-objects are read leniently."""
-    return value if isinstance(value, dict) else {}
-
-
-def _as_float(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(str(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
 def _as_int(value: object) -> int | None:
-    number = _as_float(value)
+    number = as_float(value)
     return int(number) if number is not None and number.is_integer() else None
 
 
@@ -720,7 +708,7 @@ class _XmlBom:
 
     def _rating(self, el: Any) -> dict[str, Any]:
         rating: dict[str, Any] = self._fields(el, ("severity", "method", "vector"))
-        score = _as_float(self._text(el, "score"))
+        score = as_float(self._text(el, "score"))
         if score is not None:
             rating["score"] = score
         source = self._source(el)

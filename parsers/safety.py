@@ -33,7 +33,7 @@ from typing import Any
 
 import orjson
 from packageurl import PackageURL
-from sarifkit.parsers.base import Parser, as_str, drain, parse_time
+from sarifkit.parsers.base import Parser, as_dict, as_float, as_str, drain, parse_time
 
 from sarifkit import severity
 from sarifkit.model import (
@@ -206,9 +206,9 @@ class SafetyParser(Parser):
         package = _required(self, source, raw.get("package_name"), f"{where}: package_name")
         spec = raw.get("vulnerable_spec")
         spec_text = ",".join(str(s) for s in spec) if isinstance(spec, list) else as_str(spec)
-        requirement = _obj(raw.get("analyzed_requirement"))
+        requirement = as_dict(raw.get("analyzed_requirement"))
         specifier = as_str(requirement.get("specifier"))
-        sev = _obj(raw.get("severity"))
+        sev = as_dict(raw.get("severity"))
         ignored = in_ignored or raw.get("ignored") is True
         builder.add(
             vuln_id=_required(
@@ -244,7 +244,7 @@ class SafetyParser(Parser):
         for manifest, dependencies in files:
             for dep in dependencies:
                 self._scan_dependency(source, builder, manifest, dep, details)
-        telemetry = _obj(meta.get("telemetry"))
+        telemetry = as_dict(meta.get("telemetry"))
         locations = [str(s) for s in meta.get("scan_locations") or [] if s]
         kept = {key: value for key, value in doc.items() if key != "scan_results"}
         kept["projects"] = [
@@ -434,11 +434,6 @@ class _Builder:
         )
 
 
-def _obj(value: object) -> dict[str, Any]:
-    """Return `value` when it is a JSON object, else an empty one (optional sub-objects)."""
-    return value if isinstance(value, dict) else {}
-
-
 def _looks_like_v1(doc: list[Any]) -> bool:
     """Return whether a JSON list is Safety 1.x output: lists of strings, or empty."""
     if not doc:
@@ -476,8 +471,7 @@ def _score(rating: object) -> float | None:
     """Return the ``base_score`` of a CVSS object, or None."""
     if not isinstance(rating, dict):
         return None
-    score = rating.get("base_score")
-    return float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None
+    return as_float(rating.get("base_score"))
 
 
 def _severity(cvssv3: object, cvssv2: object, word: str | None) -> Severity:

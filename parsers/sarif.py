@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from sarifkit.parsers.base import Parser, as_int, as_str, drain, parse_time
+from sarifkit.parsers.base import Parser, as_float, as_int, as_str, drain, parse_time
 
 from sarifkit import severity
 from sarifkit.model import (
@@ -906,13 +906,8 @@ def _message_strings(strings: object) -> dict[str, str]:
 
 def _score(value: object) -> float | None:
     """Return a ``security-severity`` as a number from 0 to 10, or None when it is not one."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        score = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return score if 0.0 <= score <= 10.0 else None
+    score = as_float(value)
+    return score if score is not None and 0.0 <= score <= 10.0 else None
 
 
 def _confidence(*words: object) -> Confidence | None:

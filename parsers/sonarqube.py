@@ -54,13 +54,12 @@ SAST. The figures are the asked-for component's: a project's, or one file's.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import sys
 from functools import lru_cache
 from typing import Any
 
-from sarifkit.parsers.base import Parser, as_int, as_str, drain
+from sarifkit.parsers.base import Parser, as_float, as_int, as_str, drain
 
 from sarifkit import severity
 from sarifkit.fingerprint import assign_fingerprints, digest
@@ -774,22 +773,11 @@ def _merge(pages: list[Scan]) -> Scan:
 
 def _measure_value(measure: dict[str, Any]) -> float | None:
     """Return a measure's numeric value; a ``new_*`` metric falls back to its period value."""
-    value = _number(measure.get("value"))
+    value = as_float(measure.get("value"))
     if value is None and str(measure.get("metric")).startswith("new_"):
         period = measure.get("period")
         if not isinstance(period, dict) and isinstance(measure.get("periods"), list):
             period = next(iter(measure["periods"]), None)
         if isinstance(period, dict):
-            value = _number(period.get("value"))
+            value = as_float(period.get("value"))
     return value
-
-
-def _number(value: object) -> float | None:
-    """Return `value` ("4.3", 12) as a finite float, or None for text such as "OK"."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None

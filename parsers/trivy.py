@@ -30,7 +30,7 @@ import re
 import sys
 from typing import Any
 
-from sarifkit.parsers.base import Parser, as_int, as_str, drain, parse_time
+from sarifkit.parsers.base import Parser, as_dict, as_float, as_int, as_str, drain, parse_time
 
 from sarifkit import severity
 from sarifkit.model import (
@@ -283,7 +283,7 @@ class TrivyParser(Parser):
         artifact_type = as_str(doc.get("ArtifactType"))
         in_image = artifact_type in _IMAGE_ARTIFACTS
         image = as_str(doc.get("ArtifactName")) if in_image else None
-        metadata = _dict(doc.get("Metadata"))
+        metadata = as_dict(doc.get("Metadata"))
         self._read_results(results, "", image, _os_name(metadata), in_image)
 
     def _read_cluster(self, doc: dict[str, Any]) -> None:
@@ -457,7 +457,7 @@ class TrivyParser(Parser):
         for raw in drain(packages):
             if not isinstance(raw, dict) or not as_str(raw.get("Name")):
                 continue
-            ident = _dict(raw.get("Identifier"))
+            ident = as_dict(raw.get("Identifier"))
             licenses = raw.get("Licenses")
             self._components.append(
                 Component(
@@ -589,7 +589,7 @@ class TrivyParser(Parser):
         check = _intern(check)
         if check not in rules:
             rules[check] = _misconf_rule(check, raw)
-        cause = _dict(raw.get("CauseMetadata"))
+        cause = as_dict(raw.get("CauseMetadata"))
         location = CodeLocation(
             path=ctx.target or ".",
             start_line=as_int(cause.get("StartLine")) or None,
@@ -644,7 +644,7 @@ class TrivyParser(Parser):
                 tags=["secret", *([category] if category else [])],
                 cwes=[798],
             )
-        layer = _dict(raw.get("Layer"))
+        layer = as_dict(raw.get("Layer"))
         location = CodeLocation(
             path=ctx.target or ".",
             start_line=as_int(raw.get("StartLine")) or None,
@@ -747,7 +747,7 @@ class TrivyParser(Parser):
         present = [name for name in _BUCKETS if self._buckets[name].present]
         if not present:
             present = ["vuln"]
-        trivy = _dict(doc.get("Trivy"))
+        trivy = as_dict(doc.get("Trivy"))
         tool = Tool(
             name="Trivy",
             version=as_str(trivy.get("Version")),
@@ -831,11 +831,6 @@ def _severity(word: object) -> Severity:
     """Return the severity of Trivy's word for it; the exact upper-case word is the fast path."""
     found = severity.TRIVY.get(word) if isinstance(word, str) else None
     return found or severity.lookup(severity.TRIVY, word)
-
-
-def _dict(value: object) -> dict[str, Any]:
-    """Return `value` when it is a JSON object, else an empty one."""
-    return value if isinstance(value, dict) else {}
 
 
 def _without_tag(image: str) -> str:
@@ -930,12 +925,6 @@ def _help(raw: dict[str, Any]) -> str | None:
     return f"{description}\n\nResolution: {resolution}" if description else resolution
 
 
-def _score(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def _cvss(raw: object) -> list[Cvss]:
     """Return the CVSS ratings of ``CVSS{source: {V2*, V3*, V40*}}``, by source then version."""
     if not isinstance(raw, dict):
@@ -946,7 +935,7 @@ def _cvss(raw: object) -> list[Cvss]:
             continue
         for prefix in ("V2", "V3", "V40"):
             vector = as_str(entry.get(f"{prefix}Vector"))
-            score = _score(entry.get(f"{prefix}Score"))
+            score = as_float(entry.get(f"{prefix}Score"))
             if vector is None and score is None:
                 continue
             if prefix == "V2":
@@ -1020,7 +1009,7 @@ def _occurrences(raw: object) -> list[Location]:
     for entry in raw:
         if not isinstance(entry, dict) or not as_str(entry.get("Filename")):
             continue
-        where = _dict(entry.get("Location"))
+        where = as_dict(entry.get("Location"))
         related.append(
             CodeLocation(
                 path=str(entry["Filename"]),
