@@ -27,7 +27,6 @@ See: https://cyclonedx.org/docs/1.7/json/ and https://cyclonedx.org/docs/1.7/xml
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from collections.abc import Iterable, Iterator
@@ -401,15 +400,8 @@ def _identifiers(
                 url=as_str(ref_source.get("url")),
             )
         )
-    found.extend(_cwe_identifier(n) for n in cwes)
+    found.extend(Identifier.cwe(n) for n in cwes)
     return found
-
-
-@functools.lru_cache(maxsize=4096)
-def _cwe_identifier(number: int) -> Identifier:
-    """Return the identifier of a CWE, built once: a few hundred CWEs recur in every large SBOM."""
-    url = f"https://cwe.mitre.org/data/definitions/{number}.html"
-    return Identifier(type="cwe", value=f"CWE-{number}", url=url)
 
 
 def _id_type(value: str, source_name: str | None) -> str:

@@ -390,7 +390,7 @@ class _RunReader:
         """Return the rule's identifiers: its vulnerability id or the tool's id, then CWEs."""
         vuln = _vuln_identifier(rule.id)
         first = vuln or Identifier(type=f"{self.slug}_rule_id", value=rule.id, url=rule.help_uri)
-        return [first, *(_cwe_identifier(cwe) for cwe in rule.cwes)]
+        return [first, *(Identifier.cwe(cwe) for cwe in rule.cwes)]
 
     def _category(self, rule: Rule) -> str:
         """Return the kind of scan a rule's findings point to (see the module docstring)."""
@@ -678,7 +678,7 @@ class _RunReader:
         known = {(i.type, i.value) for i in identifiers}
         extra: list[Identifier] = []
         if isinstance(tags, list):
-            extra.extend(_cwe_identifier(c) for c in sorted(_cwes_from_tags(tags)))
+            extra.extend(Identifier.cwe(c) for c in sorted(_cwes_from_tags(tags)))
         for taxon in taxa if isinstance(taxa, list) else []:
             if isinstance(taxon, dict):
                 extra.extend(self._taxon_identifier(taxon))
@@ -691,7 +691,7 @@ class _RunReader:
     def _taxon_identifier(self, taxon: dict[str, Any]) -> list[Identifier]:
         cwe = self._taxon_cwe(taxon)
         if cwe is not None:
-            return [_cwe_identifier(cwe)]
+            return [Identifier.cwe(cwe)]
         taxonomy = self._taxonomy(taxon.get("toolComponent"))
         value = as_str(taxon.get("id"))
         if taxonomy is None or value is None:
@@ -927,12 +927,6 @@ def _cwes_from_tags(tags: list[Any]) -> set[int]:
         if match:
             cwes.add(int(match.group(1)))
     return cwes
-
-
-def _cwe_identifier(cwe: int) -> Identifier:
-    return Identifier(
-        type="cwe", value=f"CWE-{cwe}", url=f"https://cwe.mitre.org/data/definitions/{cwe}.html"
-    )
 
 
 def _vuln_identifier(rule_id: str) -> Identifier | None:

@@ -961,13 +961,7 @@ def _identifiers(vid: str, url: object, cwes: object) -> list[Identifier]:
     for cwe in _strings(cwes):
         number = as_int(cwe.upper().removeprefix("CWE-"))
         if number is not None:
-            identifiers.append(
-                Identifier(
-                    type="cwe",
-                    value=f"CWE-{number}",
-                    url=f"https://cwe.mitre.org/data/definitions/{number}.html",
-                )
-            )
+            identifiers.append(Identifier.cwe(number))
     return identifiers
 
 

@@ -69,7 +69,6 @@ logger = logging.getLogger(__name__)
 _TOOL = "OWASP ZAP"
 _INFO_URI = "https://www.zaproxy.org/"
 _ALERT_DOCS = "https://www.zaproxy.org/docs/alerts/{}/"
-_CWE_URI = "https://cwe.mitre.org/data/definitions/{}.html"
 _FALSE_POSITIVE = (
     "ZAP confidence 0 (False Positive): the alert was marked a false positive in ZAP "
     "or by an alert filter"
@@ -533,7 +532,7 @@ def _identifiers(alert: dict[str, Any], rule_id: str, cwe: int | None) -> list[I
         url = _ALERT_DOCS.format(plugin) if plugin == rule_id else None
         identifiers.append(Identifier(type="zap_plugin_id", value=plugin, url=url))
     if cwe:
-        identifiers.append(Identifier(type="cwe", value=f"CWE-{cwe}", url=_CWE_URI.format(cwe)))
+        identifiers.append(Identifier.cwe(cwe))
     wasc = as_int(_text(alert.get("wascid")))
     if wasc is not None and wasc > 0:
         identifiers.append(Identifier(type="wasc", value=f"WASC-{wasc}"))

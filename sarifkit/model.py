@@ -16,6 +16,7 @@ the gate read them and know nothing of the scanners' formats.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -171,12 +172,27 @@ class WebLocation(Model):
 Location = Annotated[CodeLocation | PackageLocation | WebLocation, Field(discriminator="kind")]
 
 
+#: MITRE's page of a CWE, by number.
+CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
+
+
 class Identifier(Model):
     """A name for a finding or its rule in some namespace: `cwe`, `cve`, `ghsa`, the tool's own."""
 
     type: str
     value: str
     url: str | None = None
+
+    @classmethod
+    def cwe(cls, number: int) -> Identifier:
+        """Return the identifier ``CWE-<number>`` with its MITRE link, built once per number."""
+        return _cwe_identifier(number)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cwe_identifier(number: int) -> Identifier:
+    # A few hundred CWEs recur across a large report: one shared object each.
+    return Identifier(type="cwe", value=f"CWE-{number}", url=CWE_URL.format(number))
 
 
 class Cvss(Model):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sarifkit.model import Cvss, Finding, Identifier, Scan, Severity
+from sarifkit.model import CWE_URL, Cvss, Finding, Identifier, Scan, Severity
 from sarifkit.writers.sarif import clip, source_date
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,6 @@ _CVSS2 = re.compile(rf"^({_CVSS2_PART}/)*{_CVSS2_PART}$")
 _CVSS3 = re.compile(rf"^CVSS:3[.][01]/({_CVSS3_PART}/)*{_CVSS3_PART}$")
 _URL = re.compile(r"^(https?|ftp)://.+")
 _UUID_NAMESPACE = uuid.UUID("6f1c2a64-7d0e-5b8a-9e43-5a9b1f0c2d71")
-_CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
 _CVE_URL = "https://nvd.nist.gov/vuln/detail/{}"
 
 
@@ -184,7 +183,7 @@ def _identifier(ident: Identifier) -> dict[str, Any]:
     if kind == "cwe":
         number = value.upper().removeprefix("CWE-").strip()
         value, name = number, f"CWE-{number}"
-        url = url or (_CWE_URL.format(number) if number.isdigit() else None)
+        url = url or (CWE_URL.format(number) if number.isdigit() else None)
     elif kind == "cve" and value.upper().startswith("CVE-"):
         url = url or _CVE_URL.format(value)
     entry: dict[str, Any] = {"type": kind, "name": clip(name, MAX_NAME), "value": value}
